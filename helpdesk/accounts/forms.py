@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.accounts.models import TENANT_ROLES, RequesterKind, Role, User
+
+
+class EmailLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send you a link. With the link you are signed in."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class PasswordSignInForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("Six digits. Spaces are fine."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in self.cleaned_data["code"] if ch.isdigit())
+        if len(code) != 6:
+            raise forms.ValidationError(_("Enter the six digits from your authenticator app."))
+        return code
+
+
+class NewPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_("At least 10 characters. A short sentence works well."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in TENANT_ROLES if role != Role.PROFESSIONAL]
+
+
+class UserForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    requester_kind = forms.ChoiceField(
+        label=_("This person is a"), choices=RequesterKind.choices, required=False, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "role", "requester_kind", "language"]
+        widgets = {"language": forms.RadioSelect(choices=[("nl", _("Dutch")), ("en", _("English"))])}
+        help_texts = {"email": _("Needed for staff. For clients it is optional: a login card also works.")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role = data.get("role")
+        if role in (Role.VOLUNTEER, Role.MANAGER) and not data.get("email"):
+            self.add_error("email", _("Staff need an e-mail address to sign in."))
+        if role == Role.REQUESTER and not data.get("requester_kind"):
+            self.add_error("requester_kind", _("Choose what kind of requester this is."))
+        return data
+
+    def clean_email(self) -> str | None:
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if not email:
+            return None
+        clash = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Someone in this organisation already uses this e-mail address."))
+        return email
+
+
+class UserEditForm(UserForm):
+    is_active = forms.BooleanField(label=_("This person can sign in"), required=False)
+
+    class Meta(UserForm.Meta):
+        fields = ["full_name", "phone", "role", "requester_kind", "is_active"]

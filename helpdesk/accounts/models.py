@@ -1,0 +1,186 @@
+"""People, sign-in tokens and the audit log.
+
+This app sits in both the public and every tenant schema: the public user table holds the
+operator's staff, each tenant's holds that organisation's end users, volunteers, managers and
+the shadow accounts of professionals who worked there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REQUESTER = "requester", _("Requester")
+    VOLUNTEER = "volunteer", _("Client volunteer")
+    MANAGER = "manager", _("Manager")
+    PROFESSIONAL = "professional", _("Professional helpdesk staff")
+    OPERATOR_ADMIN = "operator_admin", _("Operator administrator")
+
+
+TENANT_ROLES = (Role.REQUESTER, Role.VOLUNTEER, Role.MANAGER, Role.PROFESSIONAL)
+PUBLIC_ROLES = (Role.PROFESSIONAL, Role.OPERATOR_ADMIN)
+PASSWORD_ROLES = (Role.VOLUNTEER, Role.MANAGER, Role.PROFESSIONAL, Role.OPERATOR_ADMIN)
+
+
+class RequesterKind(models.TextChoices):
+    CLIENT = "client", _("Client")
+    INFORMAL_CARER = "informal_carer", _("Informal carer")
+    CARE_STAFF = "care_staff", _("Care staff")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None = None, password: str | None = None, **fields: object) -> User:
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str, **fields: object) -> User:
+        fields.setdefault("role", Role.OPERATOR_ADMIN)
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    full_name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REQUESTER)
+    requester_kind = models.CharField(
+        _("I am a"), max_length=20, choices=RequesterKind.choices, blank=True, default=RequesterKind.CLIENT
+    )
+    language = models.CharField(_("language"), max_length=5, default="nl")
+    # A shadow account: the public account of the professional who signed in through a hand-off.
+    public_user_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+    @property
+    def uses_password(self) -> bool:
+        return self.role in PASSWORD_ROLES
+
+    @property
+    def is_shadow(self) -> bool:
+        return self.public_user_id is not None
+
+
+class LoginToken(models.Model):
+    """A secret that signs somebody in without a password.
+
+    Only a hash of the secret is stored. Magic links and invitations work once and expire;
+    a login card works until it is revoked.
+    """
+
+    class Purpose(models.TextChoices):
+        MAGIC_LINK = "magic_link", _("Sign-in link")
+        INVITATION = "invitation", _("Invitation")
+        LOGIN_CARD = "login_card", _("Login card")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_tokens")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # Shown on a login card so a manager can tell cards apart without the secret.
+    label = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.user}"
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_single_use(self) -> bool:
+        return self.purpose != self.Purpose.LOGIN_CARD
+
+    def is_usable(self, now: timezone.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None or not self.user.is_active:
+            return False
+        if self.expires_at is not None and self.expires_at <= now:
+            return False
+        return not (self.is_single_use and self.used_at is not None)
+
+    @classmethod
+    def lifetime(cls, purpose: str) -> timedelta | None:
+        from django.conf import settings
+
+        if purpose == cls.Purpose.MAGIC_LINK:
+            return timedelta(seconds=settings.MAGIC_LINK_MAX_AGE)
+        if purpose == cls.Purpose.INVITATION:
+            return timedelta(seconds=settings.INVITATION_MAX_AGE)
+        return None
+
+
+class HandoffNonce(models.Model):
+    """A professional's hand-off that has been used; a second use of the same link fails."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+
+class AuditEvent(models.Model):
+    """Who did what, and when. In a tenant schema: that organisation's own audit log."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=60, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -1,0 +1,226 @@
+"""Writes about people: signing in, tokens, invitations, login cards and the hand-off."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.accounts.audit import audit
+from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
+from helpdesk.middleware import SESSION_SCHEMA_KEY
+from helpdesk.urls_util import absolute_url
+
+TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"  # noqa: S105
+HANDOFF_SALT = "helpdesk.handoff"
+
+
+class HandoffError(Exception):
+    """The hand-off link is forged, expired, meant for another host, or already used."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: LoginToken
+    secret: str
+
+
+def user_sign_in(*, request: HttpRequest, user: User, backend: str | None = None, how: str) -> None:
+    """Signs `user` in on the current host and ties the session to this schema."""
+    login(request, user, backend=backend)
+    request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+    if user.language:
+        request.session["_language"] = user.language
+    audit(actor=user, action="signed_in", how=how)
+
+
+def token_issue(*, user: User, purpose: str, actor: User | None = None) -> IssuedToken:
+    secret = LoginToken.new_secret()
+    lifetime = LoginToken.lifetime(purpose)
+    token = LoginToken.objects.create(
+        user=user,
+        purpose=purpose,
+        token_hash=LoginToken.hash(secret),
+        created_by=actor if actor is not None and actor.pk else None,
+        expires_at=timezone.now() + lifetime if lifetime else None,
+        label=secret[:6].upper() if purpose == LoginToken.Purpose.LOGIN_CARD else "",
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+def token_redeem(*, secret: str, purposes: tuple[str, ...]) -> User | None:
+    """The user of a valid token, marking a single-use token as used; None for anything else."""
+    cleaned = "".join(secret.split())
+    if not cleaned or len(cleaned) > 200:
+        return None
+    with transaction.atomic():
+        token = (
+            LoginToken.objects.select_for_update()
+            .select_related("user")
+            .filter(token_hash=LoginToken.hash(cleaned), purpose__in=purposes)
+            .first()
+        )
+        if token is None or not token.is_usable():
+            return None
+        now = timezone.now()
+        token.last_used_at = now
+        if token.is_single_use:
+            token.used_at = now
+        token.save(update_fields=["last_used_at", "used_at"])
+        return token.user
+
+
+def _organisation_host() -> str:
+    tenant = connection.tenant
+    return getattr(tenant, "host", settings.BASE_DOMAIN)
+
+
+def magic_link_url(secret: str) -> str:
+    return absolute_url(_organisation_host(), reverse("accounts:magic_link", args=[secret]))
+
+
+def magic_link_request(*, email: str) -> bool:
+    """Sends a sign-in link when the address belongs to someone here. Says nothing either way."""
+    from helpdesk.accounts.tasks import send_sign_in_link
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True, public_user_id__isnull=True).first()
+    if user is None:
+        return False
+    issued = token_issue(user=user, purpose=LoginToken.Purpose.MAGIC_LINK)
+    url = magic_link_url(issued.secret)
+    transaction.on_commit(lambda: send_sign_in_link.delay(user_id=user.pk, url=url, kind="magic_link"))
+    return True
+
+
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    requester_kind: str = "",
+    phone: str = "",
+    language: str = "nl",
+) -> User:
+    """Creates a person in this organisation and e-mails them an invitation link."""
+    user = User.objects.create_user(
+        email=email or None,
+        full_name=full_name,
+        role=role,
+        requester_kind=requester_kind if role == Role.REQUESTER else "",
+        phone=phone,
+        language=language,
+    )
+    audit(actor=actor, action="user_invited", target=user, role=role)
+    if user.email:
+        invitation_send(actor=actor, user=user)
+    return user
+
+
+def invitation_send(*, actor: User | None, user: User) -> None:
+    """E-mails a fresh invitation link; earlier unused invitations stop working."""
+    from helpdesk.accounts.tasks import send_sign_in_link
+
+    LoginToken.objects.filter(user=user, purpose=LoginToken.Purpose.INVITATION, used_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    issued = token_issue(user=user, purpose=LoginToken.Purpose.INVITATION, actor=actor)
+    url = absolute_url(_organisation_host(), reverse("accounts:invitation", args=[issued.secret]))
+    transaction.on_commit(lambda: send_sign_in_link.delay(user_id=user.pk, url=url, kind="invitation"))
+
+
+def user_update(
+    *, actor: User, user: User, full_name: str, role: str, requester_kind: str, phone: str, is_active: bool
+) -> User:
+    changes = {}
+    for field, value in (
+        ("full_name", full_name),
+        ("role", role),
+        ("requester_kind", requester_kind if role == Role.REQUESTER else ""),
+        ("phone", phone),
+        ("is_active", is_active),
+    ):
+        if getattr(user, field) != value:
+            changes[field] = [getattr(user, field), value]
+            setattr(user, field, value)
+    if changes:
+        user.save()
+        audit(actor=actor, action="user_changed", target=user, changes=changes)
+        if not user.is_active:
+            LoginToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return user
+
+
+def password_set(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(actor=user, action="password_set", target=user)
+
+
+def login_card_issue(*, actor: User, user: User) -> IssuedToken:
+    """A new personal login card; any earlier card of this person stops working."""
+    login_card_revoke_all(actor=actor, user=user)
+    issued = token_issue(user=user, purpose=LoginToken.Purpose.LOGIN_CARD, actor=actor)
+    audit(actor=actor, action="login_card_issued", target=user, card=issued.token.label)
+    return issued
+
+
+def login_card_revoke_all(*, actor: User, user: User) -> int:
+    count = LoginToken.objects.filter(user=user, purpose=LoginToken.Purpose.LOGIN_CARD, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if count:
+        audit(actor=actor, action="login_card_revoked", target=user, cards=count)
+    return count
+
+
+def login_card_url(secret: str) -> str:
+    return absolute_url(_organisation_host(), reverse("accounts:card", args=[secret]))
+
+
+# --- The professional hand-off -------------------------------------------------------------------
+
+
+def handoff_create(*, professional: User, schema_name: str, next_path: str = "/") -> str:
+    """A short-lived, single-use signed token that signs a public professional in on a tenant."""
+    payload = {
+        "u": professional.pk,
+        "s": schema_name,
+        "n": secrets.token_urlsafe(16),
+        "e": professional.email,
+        "f": professional.full_name,
+        "p": next_path if next_path.startswith("/") and not next_path.startswith("//") else "/",
+    }
+    return signing.dumps(payload, salt=HANDOFF_SALT, compress=True)
+
+
+def handoff_redeem(*, token: str) -> tuple[User, str]:
+    """The shadow account for a valid hand-off on this schema, and where to go next."""
+    try:
+        payload = signing.loads(token, salt=HANDOFF_SALT, max_age=settings.HANDOFF_MAX_AGE)
+    except signing.BadSignature as error:
+        raise HandoffError("invalid or expired") from error
+    if payload.get("s") != connection.schema_name:
+        raise HandoffError("meant for another organisation")
+    try:
+        with transaction.atomic():
+            HandoffNonce.objects.create(nonce=payload["n"])
+    except IntegrityError as error:
+        raise HandoffError("already used") from error
+
+    shadow, created = User.objects.get_or_create(
+        public_user_id=payload["u"],
+        defaults={"full_name": payload["f"], "role": Role.PROFESSIONAL, "requester_kind": ""},
+    )
+    if not created and shadow.full_name != payload["f"]:
+        shadow.full_name = payload["f"]
+        shadow.save(update_fields=["full_name"])
+    audit(actor=shadow, action="handoff_used", target=shadow, public_email=payload["e"], created=created)
+    return shadow, payload["p"]

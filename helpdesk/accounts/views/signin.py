@@ -1,0 +1,113 @@
+"""Signing in on an organisation's host: e-mail link, login card, invitation, password, hand-off."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helpdesk import throttle
+from helpdesk.accounts import services
+from helpdesk.accounts.forms import EmailLinkForm, NewPasswordForm, PasswordSignInForm
+from helpdesk.accounts.models import LoginToken
+from helpdesk.decorators import login_required_here
+
+PASSWORD_SCOPE = "password"  # noqa: S105
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """One page, two routes: a link by e-mail for everyone, a password for staff."""
+    link_form = EmailLinkForm(prefix="link")
+    password_form = PasswordSignInForm(prefix="staff")
+    if request.method == "POST" and "link-email" in request.POST:
+        link_form = EmailLinkForm(request.POST, prefix="link")
+        if link_form.is_valid():
+            address = throttle.client_address(request)
+            if not throttle.is_blocked("magic", address):
+                throttle.record_failure("magic", address)  # every request counts towards the limit
+                services.magic_link_request(email=link_form.cleaned_data["email"])
+            return redirect("accounts:link_sent")
+    elif request.method == "POST":
+        password_form = PasswordSignInForm(request.POST, prefix="staff")
+        if password_form.is_valid():
+            user = _password_user(request, password_form)
+            if user is not None:
+                services.user_sign_in(request=request, user=user, backend=user.backend, how="password")
+                return redirect(_safe_next(request))
+    return render(request, "accounts/sign_in.html", {"link_form": link_form, "password_form": password_form})
+
+
+def _password_user(request: HttpRequest, form: PasswordSignInForm):  # noqa: ANN202
+    from django.contrib.auth import authenticate
+
+    email = form.cleaned_data["email"]
+    keys = (throttle.client_address(request), email)
+    if any(throttle.is_blocked(PASSWORD_SCOPE, key) for key in keys):
+        form.add_error(None, _("Too many attempts. Wait 15 minutes and try again, or ask for a link by e-mail."))
+        return None
+    user = authenticate(request, email=email, password=form.cleaned_data["password"])
+    if user is None:
+        for key in keys:
+            throttle.record_failure(PASSWORD_SCOPE, key)
+        form.add_error(None, _("The e-mail address or the password is not right."))
+        return None
+    for key in keys:
+        throttle.clear(PASSWORD_SCOPE, key)
+    return user
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/link_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def redeem(request: HttpRequest, secret: str, purpose: str) -> HttpResponse:
+    """A link opened from an e-mail or a card. GET only asks; a mail scanner signs nobody in."""
+    if request.method == "GET":
+        return render(request, "accounts/redeem.html", {"purpose": purpose})
+    user = services.token_redeem(secret=secret, purposes=(purpose,))
+    if user is None:
+        return render(request, "accounts/link_invalid.html", {"purpose": purpose}, status=410)
+    services.user_sign_in(request=request, user=user, backend=services.TOKEN_BACKEND, how=purpose)
+    if purpose == LoginToken.Purpose.INVITATION and user.uses_password:
+        return redirect("accounts:set_password")
+    return redirect("home")
+
+
+@login_required_here
+@require_http_methods(["GET", "POST"])
+def set_password(request: HttpRequest) -> HttpResponse:
+    form = NewPasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(user=request.user, password=form.cleaned_data["password1"])
+        services.user_sign_in(request=request, user=request.user, backend=services.TOKEN_BACKEND, how="password_set")
+        return redirect("home")
+    return render(request, "accounts/set_password.html", {"form": form})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("home")
+
+
+def handoff(request: HttpRequest, token: str) -> HttpResponse:
+    """A professional arriving from the operator portal through a signed, single-use hand-off."""
+    try:
+        user, next_path = services.handoff_redeem(token=token)
+    except services.HandoffError:
+        return render(request, "accounts/link_invalid.html", {"purpose": "handoff"}, status=410)
+    services.user_sign_in(request=request, user=user, backend=services.TOKEN_BACKEND, how="handoff")
+    return redirect(next_path)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from helpdesk import permissions
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    organisation = getattr(request, "tenant", None)
+    user = getattr(request, "user", None)
+    return {
+        "organisation": organisation,
+        "operator_name": settings.OPERATOR_NAME,
+        "help_phone": (organisation.help_phone if organisation and organisation.help_phone else settings.HELP_PHONE),
+        "help_hours": settings.HELP_HOURS or _("Monday to Friday, 9:00 to 17:00"),
+        "is_portal": organisation is None,
+        "can_manage_users": bool(user and permissions.can_manage_users(user)),
+        "can_use_portal": bool(user and permissions.can_use_portal(user)),
+        "can_manage_organisations": bool(user and permissions.can_manage_organisations(user)),
+    }

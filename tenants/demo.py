@@ -1,0 +1,152 @@
+"""Demo data for a newcomer: the product catalogue, two care organisations and people in every role."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import tenant_context
+
+from helpdesk.accounts.models import RequesterKind, Role, User
+from tenants.models import CareOrganisation, Product
+from tenants.services import organisation_create, organisation_provision
+
+DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - demo data only, printed on start
+# A fixed authenticator key for the demo operator staff, so `make otp` can show their codes.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+PRODUCTS = [
+    (
+        "Beeldbel-tablet",
+        "beeldbel-tablet",
+        Product.Kind.DEVICE,
+        "tablet",
+        "Video calling with family and care staff on a simple tablet.",
+    ),
+    (
+        "Medicijndispenser",
+        "medicijndispenser",
+        Product.Kind.DEVICE,
+        "dispenser",
+        "Gives the right pills at the right time and warns when one is missed.",
+    ),
+    (
+        "Persoonlijk alarm",
+        "persoonlijk-alarm",
+        Product.Kind.ALARM,
+        "alarm",
+        "A button on the wrist or around the neck that calls for help.",
+    ),
+    (
+        "Dagplanner-app",
+        "dagplanner-app",
+        Product.Kind.APP,
+        "planner",
+        "Shows the day in pictures: what happens when, and who is coming.",
+    ),
+    (
+        "Slimme sensoren",
+        "slimme-sensoren",
+        Product.Kind.ALARM,
+        "generic",
+        "Sensors in the home that notice a fall or a door left open.",
+    ),
+]
+
+ORGANISATIONS = [
+    {
+        "name": "Zorggroep Amphora",
+        "slug": "amphora",
+        "prefix": "AMP",
+        "colour": "#1d5a8c",
+        "products": ["beeldbel-tablet", "medicijndispenser", "persoonlijk-alarm", "dagplanner-app"],
+        "fee": Decimal("1450.00"),
+        "expected": 120,
+    },
+    {
+        "name": "Stichting De Linde",
+        "slug": "linde",
+        "prefix": "LIN",
+        "colour": "#6a2c70",
+        "products": ["beeldbel-tablet", "dagplanner-app", "slimme-sensoren"],
+        "fee": Decimal("800.00"),
+        "expected": 60,
+    },
+]
+
+# (role, requester kind, first name, last name)
+PEOPLE = [
+    (Role.MANAGER, "", "Marieke", "Jansen"),
+    (Role.VOLUNTEER, "", "Henk", "de Vries"),
+    (Role.VOLUNTEER, "", "Fatima", "El Amrani"),
+    (Role.REQUESTER, RequesterKind.CLIENT, "Gerrit", "Bakker"),
+    (Role.REQUESTER, RequesterKind.INFORMAL_CARER, "Anja", "Visser"),
+    (Role.REQUESTER, RequesterKind.CARE_STAFF, "Sanne", "Smit"),
+]
+
+OPERATOR_STAFF = [
+    (Role.OPERATOR_ADMIN, "beheer@helpdesk.example", "Olga Operator"),
+    (Role.PROFESSIONAL, "achtervang@helpdesk.example", "Pieter Professional"),
+]
+
+
+def demo_email(role: str, first_name: str, slug: str) -> str:
+    return f"{first_name.lower()}.{role}@{slug}.example"
+
+
+def products_ensure() -> None:
+    for name, slug, kind, icon, description in PRODUCTS:
+        Product.objects.update_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "icon": icon, "description": description}
+        )
+
+
+def operator_staff_ensure() -> None:
+    for role, email, name in OPERATOR_STAFF:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=name, role=role
+        )
+        TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
+
+
+def people_ensure(organisation: CareOrganisation) -> None:
+    with tenant_context(organisation):
+        for role, kind, first, last in PEOPLE:
+            email = demo_email(role, first, organisation.slug)
+            if User.objects.filter(email=email).exists():
+                continue
+            password = DEMO_PASSWORD if role != Role.REQUESTER else None
+            User.objects.create_user(
+                email=email, password=password, full_name=f"{first} {last}", role=role, requester_kind=kind
+            )
+
+
+@transaction.atomic
+def organisation_ensure(spec: dict) -> CareOrganisation:
+    organisation = CareOrganisation.objects.filter(slug=spec["slug"]).first()
+    if organisation is None:
+        organisation = organisation_create(
+            actor=None,
+            name=spec["name"],
+            slug=spec["slug"],
+            reference_prefix=spec["prefix"],
+            manager_email="",
+            products=Product.objects.filter(slug__in=spec["products"]),
+            brand_colour=spec["colour"],
+            monthly_fee=spec["fee"],
+            expected_questions_per_month=spec["expected"],
+        )
+    return organisation
+
+
+def load() -> list[CareOrganisation]:
+    products_ensure()
+    operator_staff_ensure()
+    organisations = []
+    for spec in ORGANISATIONS:
+        organisation = organisation_ensure(spec)
+        organisation = organisation_provision(organisation_id=organisation.pk)
+        people_ensure(organisation)
+        organisations.append(organisation)
+    return organisations

@@ -1,0 +1,150 @@
+"""The public side: care organisations (tenants), their domains and the product catalogue."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+SLUG_VALIDATOR = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
+    _("Use 3 to 40 lower-case letters, digits or dashes, starting with a letter."),
+)
+PREFIX_VALIDATOR = RegexValidator(r"^[A-Z]{2,5}$", _("Use 2 to 5 capital letters, such as AMP."))
+COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1d5a8c."))
+RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "files", "mail", "portal", "tenant-template"})
+
+
+class Product(models.Model):
+    """A supported care technology in the operator's global catalogue.
+
+    Tenant rows point at products, so a product is never deleted, only retired.
+    """
+
+    class Kind(models.TextChoices):
+        APP = "app", _("App")
+        DEVICE = "device", _("Device")
+        ALARM = "alarm", _("Alarm or sensor")
+        SERVICE = "service", _("Service")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APP)
+    supplier = models.CharField(_("supplier"), max_length=120, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    icon = models.CharField(
+        _("picture"), max_length=60, default="generic", help_text=_("File name in static/img/products.")
+    )
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise models.ProtectedError(_("Products are retired, never deleted."), {self})
+
+    def retire(self) -> None:
+        if self.retired_at is None:
+            self.retired_at = timezone.now()
+            self.save(update_fields=["retired_at"])
+
+
+class CareOrganisation(TenantMixin):
+    """A care organisation: the tenant, with one PostgreSQL schema of its own."""
+
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", _("Being set up")
+        ACTIVE = "active", _("Active")
+        FAILED = "failed", _("Set-up failed")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    # The schema is created by a Celery task from the template schema, never on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.CharField(_("web address"), max_length=40, unique=True, validators=[SLUG_VALIDATOR])
+    reference_prefix = models.CharField(_("reference prefix"), max_length=5, unique=True, validators=[PREFIX_VALIDATOR])
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    brand_colour = models.CharField(_("brand colour"), max_length=7, default="#1d5a8c", validators=[COLOUR_VALIDATOR])
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=Language.choices, default=Language.DUTCH
+    )
+    help_phone = models.CharField(_("help phone number"), max_length=30, blank=True)
+    monthly_fee = models.DecimalField(
+        _("monthly fee (euro)"), max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    expected_questions_per_month = models.PositiveIntegerField(_("expected questions per month"), default=0)
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    products = models.ManyToManyField(
+        Product, verbose_name=_("supported products"), blank=True, related_name="organisations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROVISIONING)
+    provisioning_step = models.CharField(max_length=40, blank=True)
+    provisioning_error = models.TextField(blank=True)
+    provisioned_seconds = models.FloatField(null=True, blank=True)
+    first_manager_email = models.EmailField(_("first manager's e-mail address"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("care organisation")
+        verbose_name_plural = _("care organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def schema_for_slug(slug: str) -> str:
+        return settings.TENANT_SCHEMA_PREFIX + re.sub(r"[^a-z0-9]", "_", slug)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.{settings.BASE_DOMAIN}"
+
+    def absolute_url(self, path: str = "/") -> str:
+        from helpdesk.urls_util import absolute_url
+
+        return absolute_url(self.host, path)
+
+    def text_colour(self) -> str:
+        """Black or white, whichever reads better on the brand colour."""
+        red, green, blue = (int(self.brand_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+        return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+    def active_products(self) -> models.QuerySet[Product]:
+        return self.products.filter(retired_at__isnull=True)
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")

@@ -1,0 +1,136 @@
+"""Provisioning care organisations: a row now, a schema cloned from the template in a task."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists, tenant_context
+
+from helpdesk.accounts.audit import audit
+from helpdesk.accounts.models import Role, User
+from tenants.models import CareOrganisation, Domain, Product
+
+logger = logging.getLogger(__name__)
+
+
+class ProvisioningError(Exception):
+    pass
+
+
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    reference_prefix: str,
+    manager_email: str,
+    products: Iterable[Product] = (),
+    brand_colour: str = "#1d5a8c",
+    default_language: str = "nl",
+    monthly_fee: Decimal = Decimal("0"),
+    expected_questions_per_month: int = 0,
+    help_phone: str = "",
+) -> CareOrganisation:
+    """Registers the organisation and sends its schema to be built in the background."""
+    from tenants.tasks import provision_organisation
+
+    with transaction.atomic():
+        organisation = CareOrganisation.objects.create(
+            name=name,
+            slug=slug,
+            schema_name=CareOrganisation.schema_for_slug(slug),
+            reference_prefix=reference_prefix.upper(),
+            first_manager_email=manager_email.lower(),
+            brand_colour=brand_colour,
+            default_language=default_language,
+            monthly_fee=monthly_fee,
+            expected_questions_per_month=expected_questions_per_month,
+            help_phone=help_phone,
+            status=CareOrganisation.Status.PROVISIONING,
+            provisioning_step="queued",
+        )
+        Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
+        organisation.products.set(products)
+        audit(actor=actor, action="organisation_created", target=organisation, slug=slug)
+        transaction.on_commit(lambda: provision_organisation.delay(organisation_id=organisation.pk))
+    return organisation
+
+
+def _step(organisation: CareOrganisation, step: str) -> None:
+    CareOrganisation.objects.filter(pk=organisation.pk).update(provisioning_step=step)
+    organisation.provisioning_step = step
+
+
+def template_schema_ensure(*, verbosity: int = 0) -> None:
+    """Creates or migrates the template schema that every new organisation is cloned from."""
+    from django.core.management import call_command
+
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{template}"')
+    call_command("migrate_schemas", schema_name=template, tenant=True, interactive=False, verbosity=verbosity)
+    connection.set_schema_to_public()
+
+
+def organisation_provision(*, organisation_id: int) -> CareOrganisation:
+    """Builds the schema and invites the first manager. Safe to run again after a failure."""
+    organisation = CareOrganisation.objects.get(pk=organisation_id)
+    if organisation.status == CareOrganisation.Status.ACTIVE:
+        return organisation
+    started = time.perf_counter()
+    try:
+        _step(organisation, "schema")
+        if not schema_exists(organisation.schema_name):
+            if not schema_exists(settings.TENANT_BASE_SCHEMA):
+                raise ProvisioningError("The template schema is missing: run `manage.py migrate_all`.")
+            CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
+            connection.set_schema_to_public()
+        _step(organisation, "people")
+        if organisation.first_manager_email:
+            with tenant_context(organisation), transaction.atomic():
+                _first_manager_invite(organisation)
+    except Exception as error:
+        logger.exception("Provisioning %s failed", organisation.slug)
+        CareOrganisation.objects.filter(pk=organisation.pk).update(
+            status=CareOrganisation.Status.FAILED, provisioning_error=str(error)[:2000]
+        )
+        raise
+    elapsed = time.perf_counter() - started
+    CareOrganisation.objects.filter(pk=organisation.pk).update(
+        status=CareOrganisation.Status.ACTIVE,
+        provisioning_step="done",
+        provisioned_seconds=elapsed,
+        provisioning_error="",
+    )
+    organisation.refresh_from_db()
+    logger.info("Provisioned %s in %.2f s", organisation.slug, elapsed)
+    return organisation
+
+
+def _first_manager_invite(organisation: CareOrganisation) -> None:
+    from helpdesk.accounts.services import invitation_send
+
+    email = organisation.first_manager_email
+    manager = User.objects.filter(email__iexact=email).first()
+    if manager is None:
+        manager = User.objects.create_user(email=email, full_name=email.split("@")[0], role=Role.MANAGER)
+        audit(actor=None, action="first_manager_created", target=manager)
+    if not manager.has_usable_password():
+        invitation_send(actor=None, user=manager)
+
+
+def organisation_retry(*, actor: User, organisation: CareOrganisation) -> None:
+    from tenants.tasks import provision_organisation
+
+    CareOrganisation.objects.filter(pk=organisation.pk).update(
+        status=CareOrganisation.Status.PROVISIONING, provisioning_step="queued", provisioning_error=""
+    )
+    audit(actor=actor, action="organisation_retry", target=organisation)
+    transaction.on_commit(lambda: provision_organisation.delay(organisation_id=organisation.pk))
