@@ -1,0 +1,53 @@
+"""Test data, built the way the product builds it."""
+
+from __future__ import annotations
+
+import factory
+from django.db import connection
+
+from helpdesk.accounts.models import Role, User
+from tenants.models import CareOrganisation, Domain, Product
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    full_name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    role = Role.REQUESTER
+    requester_kind = "client"
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def products_ensure() -> None:
+    from tenants.demo import products_ensure as ensure
+
+    ensure()
+
+
+def organisation_ready(
+    *, name: str, slug: str, prefix: str, products: tuple[str, ...] = ("beeldbel-tablet", "persoonlijk-alarm")
+) -> CareOrganisation:
+    """An active organisation with its schema cloned from the template, as provisioning does."""
+    from tenants.services import organisation_provision
+
+    organisation = CareOrganisation.objects.create(
+        name=name,
+        slug=slug,
+        schema_name=CareOrganisation.schema_for_slug(slug),
+        reference_prefix=prefix,
+    )
+    Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
+    organisation.products.set(Product.objects.filter(slug__in=products))
+    organisation = organisation_provision(organisation_id=organisation.pk)
+    connection.set_schema_to_public()
+    return organisation
