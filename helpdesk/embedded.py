@@ -128,6 +128,16 @@ def services(profile: str) -> Iterator[dict[str, str]]:
         yield env
 
 
+def _wait_for_port(port: int, seconds: float = 30) -> None:
+    """Waits until the web server answers, so the addresses are printed after its start-up noise."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            time.sleep(1.5)  # let the worker and beat finish their banners
+            return
+        time.sleep(0.2)
+
+
 def _run_quiet(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -148,6 +158,7 @@ def run_system(port: int) -> int:
         children = {
             name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for name, cmd in commands.items()
         }
+        _wait_for_port(port)
         _run_quiet(["demo_accounts", "--port", str(port)], env)
         stopping = False
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
+from helpdesk.tasks import delay_on_commit
 from helpdesk.urls_util import absolute_url
 
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"  # noqa: S105
@@ -36,8 +37,6 @@ def user_sign_in(*, request: HttpRequest, user: User, backend: str | None = None
     """Signs `user` in on the current host and ties the session to this schema."""
     login(request, user, backend=backend)
     request.session[SESSION_SCHEMA_KEY] = connection.schema_name
-    if user.language:
-        request.session["_language"] = user.language
     audit(actor=user, action="signed_in", how=how)
 
 
@@ -50,7 +49,8 @@ def token_issue(*, user: User, purpose: str, actor: User | None = None) -> Issue
         token_hash=LoginToken.hash(secret),
         created_by=actor if actor is not None and actor.pk else None,
         expires_at=timezone.now() + lifetime if lifetime else None,
-        label=secret[:6].upper() if purpose == LoginToken.Purpose.LOGIN_CARD else "",
+        # A label of its own: part of the secret would make the rest easier to guess.
+        label=secrets.token_hex(3).upper() if purpose == LoginToken.Purpose.LOGIN_CARD else "",
     )
     return IssuedToken(token=token, secret=secret)
 
@@ -94,8 +94,7 @@ def magic_link_request(*, email: str) -> bool:
     if user is None:
         return False
     issued = token_issue(user=user, purpose=LoginToken.Purpose.MAGIC_LINK)
-    url = magic_link_url(issued.secret)
-    transaction.on_commit(lambda: send_sign_in_link.delay(user_id=user.pk, url=url, kind="magic_link"))
+    delay_on_commit(send_sign_in_link, user_id=user.pk, url=magic_link_url(issued.secret), kind="magic_link")
     return True
 
 
@@ -133,7 +132,7 @@ def invitation_send(*, actor: User | None, user: User) -> None:
     )
     issued = token_issue(user=user, purpose=LoginToken.Purpose.INVITATION, actor=actor)
     url = absolute_url(_organisation_host(), reverse("accounts:invitation", args=[issued.secret]))
-    transaction.on_commit(lambda: send_sign_in_link.delay(user_id=user.pk, url=url, kind="invitation"))
+    delay_on_commit(send_sign_in_link, user_id=user.pk, url=url, kind="invitation")
 
 
 def user_update(
