@@ -58,17 +58,22 @@ class CareOrganisationMiddleware:
             connection.set_schema_to_public()
 
     @staticmethod
-    def _not_found(request: HttpRequest) -> HttpResponse:
+    def _answer_here(request: HttpRequest) -> None:
+        """Prepares a page answered before the rest of the middleware (and its language choice) runs."""
         request.tenant = None
         set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def _not_found(self, request: HttpRequest) -> HttpResponse:
+        self._answer_here(request)
         return render(request, "errors/unknown_host.html", status=404)
 
-    @staticmethod
-    def _not_ready(request: HttpRequest, organisation: CareOrganisation) -> HttpResponse:
-        request.tenant = None
-        set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    def _not_ready(self, request: HttpRequest, organisation: CareOrganisation) -> HttpResponse:
+        self._answer_here(request)
         response = render(request, "errors/not_ready.html", {"pending": organisation}, status=503)
-        response["Retry-After"] = "3"
+        if organisation.status == CareOrganisation.Status.PROVISIONING:
+            response["Retry-After"] = "3"
         return response
 
 

@@ -58,6 +58,11 @@ def is_tenant_member(user: AnyUser) -> bool:
     return _signed_in(user) and not on_public_schema()
 
 
+def can_set_password(user: AnyUser) -> bool:
+    """Staff roles choose a password; end users and professionals' shadow accounts never do."""
+    return is_tenant_member(user) and user.uses_password and not user.is_shadow
+
+
 def can_manage_users(user: AnyUser) -> bool:
     return is_tenant_member(user) and user.role == Role.MANAGER
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import Role, User
+from helpdesk.tasks import delay_on_commit
 from tenants.models import CareOrganisation, Domain, Product
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ def organisation_create(
         Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
         organisation.products.set(products)
         audit(actor=actor, action="organisation_created", target=organisation, slug=slug)
-        transaction.on_commit(lambda: provision_organisation.delay(organisation_id=organisation.pk))
+        delay_on_commit(provision_organisation, organisation_id=organisation.pk)
     return organisation
 
 
@@ -79,36 +81,70 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
     connection.set_schema_to_public()
 
 
-def organisation_provision(*, organisation_id: int) -> CareOrganisation:
-    """Builds the schema and invites the first manager. Safe to run again after a failure."""
-    organisation = CareOrganisation.objects.get(pk=organisation_id)
-    if organisation.status == CareOrganisation.Status.ACTIVE:
-        return organisation
-    started = time.perf_counter()
+# Any constant: the key of the PostgreSQL advisory lock that lets one provisioning run at a time.
+PROVISIONING_LOCK = 0x70726F76
+
+
+@contextmanager
+def _provisioning_lock() -> Iterator[None]:
+    """One provisioning at a time, across every worker.
+
+    Cloning replaces a shared SQL function (two at once can fail with "tuple concurrently
+    updated"), and a redelivered task must not race its twin into a wrong final status.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [PROVISIONING_LOCK])
     try:
-        _step(organisation, "schema")
-        if not schema_exists(organisation.schema_name):
-            if not schema_exists(settings.TENANT_BASE_SCHEMA):
-                raise ProvisioningError("The template schema is missing: run `manage.py migrate_all`.")
-            CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PROVISIONING_LOCK])
+
+
+def _schema_ensure(organisation: CareOrganisation) -> None:
+    if schema_exists(organisation.schema_name):
+        return  # an earlier run got this far
+    if not schema_exists(settings.TENANT_BASE_SCHEMA):
+        raise ProvisioningError("The template schema is missing: run `manage.py migrate_all`.")
+    CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
+
+
+def organisation_provision(*, organisation_id: int) -> CareOrganisation:
+    """Builds the schema and invites the first manager. Safe to run again after a failure.
+
+    Only an organisation that is being set up (or whose set-up failed) is touched: a late or
+    repeated task leaves an active or suspended organisation alone.
+    """
+    with _provisioning_lock():
+        organisation = CareOrganisation.objects.get(pk=organisation_id)
+        if organisation.status not in (CareOrganisation.Status.PROVISIONING, CareOrganisation.Status.FAILED):
+            return organisation
+        started = time.perf_counter()
+        try:
+            _step(organisation, "schema")
+            # Each step in its own (sub)transaction: a failed step leaves the caller's
+            # transaction usable for recording the failure.
+            with transaction.atomic():
+                _schema_ensure(organisation)
             connection.set_schema_to_public()
-        _step(organisation, "people")
-        if organisation.first_manager_email:
-            with tenant_context(organisation), transaction.atomic():
-                _first_manager_invite(organisation)
-    except Exception as error:
-        logger.exception("Provisioning %s failed", organisation.slug)
+            _step(organisation, "people")
+            if organisation.first_manager_email:
+                with tenant_context(organisation), transaction.atomic():
+                    _first_manager_invite(organisation)
+        except Exception as error:
+            connection.set_schema_to_public()
+            logger.exception("Provisioning %s failed", organisation.slug)
+            CareOrganisation.objects.filter(pk=organisation.pk).update(
+                status=CareOrganisation.Status.FAILED, provisioning_error=str(error)[:2000]
+            )
+            raise
+        elapsed = time.perf_counter() - started
         CareOrganisation.objects.filter(pk=organisation.pk).update(
-            status=CareOrganisation.Status.FAILED, provisioning_error=str(error)[:2000]
+            status=CareOrganisation.Status.ACTIVE,
+            provisioning_step="done",
+            provisioned_seconds=elapsed,
+            provisioning_error="",
         )
-        raise
-    elapsed = time.perf_counter() - started
-    CareOrganisation.objects.filter(pk=organisation.pk).update(
-        status=CareOrganisation.Status.ACTIVE,
-        provisioning_step="done",
-        provisioned_seconds=elapsed,
-        provisioning_error="",
-    )
     organisation.refresh_from_db()
     logger.info("Provisioned %s in %.2f s", organisation.slug, elapsed)
     return organisation
@@ -133,4 +169,4 @@ def organisation_retry(*, actor: User, organisation: CareOrganisation) -> None:
         status=CareOrganisation.Status.PROVISIONING, provisioning_step="queued", provisioning_error=""
     )
     audit(actor=actor, action="organisation_retry", target=organisation)
-    transaction.on_commit(lambda: provision_organisation.delay(organisation_id=organisation.pk))
+    delay_on_commit(provision_organisation, organisation_id=organisation.pk)

@@ -51,3 +51,18 @@ def organisation_ready(
     organisation = organisation_provision(organisation_id=organisation.pk)
     connection.set_schema_to_public()
     return organisation
+
+
+def totp_device(user: User, *, confirmed: bool = True):  # noqa: ANN201
+    """An authenticator app for operator staff, with a key the test can compute codes from."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=confirmed)
+
+
+def totp_code(device) -> str:  # noqa: ANN001
+    """The code the authenticator app shows right now."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -10,8 +10,12 @@ from helpdesk.accounts.models import User
 
 
 def qr_svg(url: str) -> str:
-    """An SVG QR code with a quiet zone, large enough for old phone cameras."""
-    return segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+    """An SVG QR code with a quiet zone, large enough for old phone cameras.
+
+    It has a viewBox and no fixed size, so the page or the card sets its size and the whole code
+    always shows: with a fixed size, a smaller box cut off the right and bottom of the code.
+    """
+    return segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff", omitsize=True)
 
 
 def login_card_pdf(*, user: User, url: str, label: str, organisation: object) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -77,18 +78,21 @@ class UserForm(forms.ModelForm):
     requester_kind = forms.ChoiceField(
         label=_("This person is a"), choices=RequesterKind.choices, required=False, widget=forms.RadioSelect
     )
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES, widget=forms.RadioSelect)
 
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "role", "requester_kind", "language"]
-        widgets = {"language": forms.RadioSelect(choices=[("nl", _("Dutch")), ("en", _("English"))])}
         help_texts = {"email": _("Needed for staff. For clients it is optional: a login card also works.")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         role = data.get("role")
-        if role in (Role.VOLUNTEER, Role.MANAGER) and not data.get("email"):
-            self.add_error("email", _("Staff need an e-mail address to sign in."))
+        # The edit form has no e-mail field: there the address on file counts.
+        email = data.get("email") if "email" in self.fields else self.instance.email
+        if role in (Role.VOLUNTEER, Role.MANAGER) and not email:
+            field = "email" if "email" in self.fields else "role"
+            self.add_error(field, _("Staff need an e-mail address to sign in."))
         if role == Role.REQUESTER and not data.get("requester_kind"):
             self.add_error("requester_kind", _("Choose what kind of requester this is."))
         return data
@@ -105,6 +109,7 @@ class UserForm(forms.ModelForm):
 
 class UserEditForm(UserForm):
     is_active = forms.BooleanField(label=_("This person can sign in"), required=False)
+    language = None  # people choose their own language
 
     class Meta(UserForm.Meta):
         fields = ["full_name", "phone", "role", "requester_kind", "is_active"]

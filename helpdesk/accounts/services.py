@@ -12,12 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
 from helpdesk.tasks import delay_on_commit
 from helpdesk.urls_util import absolute_url
+from tenants.models import CareOrganisation
 
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"  # noqa: S105
 HANDOFF_SALT = "helpdesk.handoff"
@@ -78,8 +80,17 @@ def token_redeem(*, secret: str, purposes: tuple[str, ...]) -> User | None:
 
 
 def _organisation_host() -> str:
-    tenant = connection.tenant
-    return getattr(tenant, "host", settings.BASE_DOMAIN)
+    """The host of the schema in use: the organisation's, or the portal's on public.
+
+    `schema_context` leaves a stand-in tenant without a host on the connection, so the
+    organisation is looked up by schema rather than links quietly pointing at the portal.
+    """
+    host = getattr(connection.tenant, "host", None)
+    if host:
+        return host
+    if connection.schema_name == get_public_schema_name():
+        return settings.BASE_DOMAIN
+    return CareOrganisation.objects.get(schema_name=connection.schema_name).host
 
 
 def magic_link_url(secret: str) -> str:

@@ -58,10 +58,12 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = _managed_user(request, user_id)
-    form = UserEditForm(request.POST or None, instance=person)
+    # The form validates onto a copy: the page keeps showing the saved details, and the service
+    # compares against them.
+    form = UserEditForm(request.POST or None, instance=User.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        services.user_update(actor=request.user, user=User.objects.get(pk=person.pk), **data)
+        services.user_update(actor=request.user, user=person, **data)
         messages.success(request, _("The changes have been saved."))
         return redirect("accounts:user_detail", user_id=person.pk)
     cards_issued = LoginToken.objects.filter(user=person, purpose=LoginToken.Purpose.LOGIN_CARD).order_by("-created_at")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tenants.forms import OrganisationForm
 from tenants.models import CareOrganisation, Product
-from tenants.services import organisation_create, organisation_provision
+from tenants.services import ProvisioningError, organisation_create, organisation_provision
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if options["wait"]:
             try:
                 organisation = organisation_provision(organisation_id=organisation.pk)
-            except ValidationError as error:
+            except (ValidationError, ProvisioningError) as error:
                 raise CommandError(str(error)) from error
         else:
             deadline = time.monotonic() + 60

@@ -1,0 +1,27 @@
+"""Background work that belongs to no single app: dispatching after commit, and a health probe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+from django.db import connection, transaction
+
+
+def delay_on_commit(task: Task, /, **kwargs: Any) -> None:
+    """Sends `task` with `kwargs` once the current transaction commits, in the current schema.
+
+    The schema is read now and travels with the message. An on-commit callback can run after
+    the connection has moved on (an outer transaction that commits in the public schema), and
+    a task sent then would otherwise run against the wrong organisation's tables.
+    """
+    schema = connection.schema_name
+    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs, headers={"_schema_name": schema}))
+
+
+@shared_task(acks_late=True)
+def current_schema() -> str:
+    """The schema the database connection of the worker uses while running this task."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]

@@ -1,0 +1,181 @@
+"""Every page of the foundation, and how a browser gets there.
+
+Shared by the page checks (test_pages.py) and the screenshots (screenshots.py). Selectors use
+ids, addresses and form actions, never interface text, so the tests pass in Dutch and English.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_tenants.utils import schema_context
+
+from tests.e2e.conftest import People, Visitor
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    open: Callable[[Visitor, People], None]
+    rejected: bool = False  # shows a form that was sent back with errors
+    end_user: bool = True  # an organisation's page, where body text must be at least 18 px
+
+
+def _go(visitor: Visitor, url: str) -> None:
+    visitor.page.goto(url, wait_until="load")
+
+
+def _submit(visitor: Visitor, form: str = "main form") -> None:
+    with visitor.page.expect_navigation(wait_until="load"):
+        visitor.page.locator(f"{form} button[type=submit]").first.click()
+
+
+def _tenant(path: str = "/") -> Callable[[Visitor, People], None]:
+    def open_page(visitor: Visitor, people: People) -> None:
+        _go(visitor, visitor.server.tenant("test-a", path))
+
+    return open_page
+
+
+def _tenant_as(role: str, path: str = "/", then_submit: bool = False) -> Callable[[Visitor, People], None]:
+    def open_page(visitor: Visitor, people: People) -> None:
+        visitor.sign_in_as(people.member(role, full_name=f"Anna {role.title()}"))
+        _go(visitor, visitor.server.tenant("test-a", path))
+        if then_submit:
+            _submit(visitor)
+
+    return open_page
+
+
+def _sign_in_errors(form: str) -> Callable[[Visitor, People], None]:
+    def open_page(visitor: Visitor, people: People) -> None:
+        _go(visitor, visitor.server.tenant("test-a", "/account/sign-in/"))
+        _submit(visitor, form)
+
+    return open_page
+
+
+def _invalid_link(visitor: Visitor, people: People) -> None:
+    _go(visitor, visitor.server.tenant("test-a", "/account/sign-in/link/no-such-link/"))
+    _submit(visitor)
+
+
+def _person_detail(visitor: Visitor, people: People) -> None:
+    from helpdesk.accounts import services
+
+    manager = people.member("manager", full_name="Marieke Manager")
+    client = people.member("requester", email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
+    with schema_context("org_test_a"):
+        services.login_card_issue(actor=manager, user=client)
+        services.login_card_issue(actor=manager, user=client)
+    visitor.sign_in_as(manager)
+    _go(visitor, visitor.server.tenant("test-a", f"/account/people/{client.pk}/"))
+
+
+def _people(visitor: Visitor, people: People) -> None:
+    manager = people.member("manager", full_name="Marieke Manager")
+    people.member("volunteer", full_name="Henk de Vries")
+    people.member("requester", email=False, full_name="Gerrit Bakker")
+    visitor.sign_in_as(manager)
+    _go(visitor, visitor.server.tenant("test-a", "/account/people/"))
+
+
+def _audit_log(visitor: Visitor, people: People) -> None:
+    from helpdesk.accounts import services
+
+    manager = people.member("manager", full_name="Marieke Manager")
+    client = people.member("requester", email=False, full_name="Gerrit Bakker")
+    with schema_context("org_test_a"):
+        services.login_card_issue(actor=manager, user=client)
+    visitor.sign_in_as(manager)
+    _go(visitor, visitor.server.tenant("test-a", "/account/audit/"))
+
+
+def pending_organisation():
+    """An organisation whose schema is still being made: its host answers 'almost ready'."""
+    from tenants.models import CareOrganisation, Domain
+
+    slug = f"wacht-{uuid.uuid4().hex[:8]}"
+    organisation = CareOrganisation.objects.create(
+        name="Zorggroep In Opbouw",
+        slug=slug,
+        schema_name=CareOrganisation.schema_for_slug(slug),
+        reference_prefix="".join(chr(65 + int(c, 16) % 26) for c in uuid.uuid4().hex[:5]),
+        provisioning_step="schema",
+    )
+    Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
+    return organisation
+
+
+def _not_ready(visitor: Visitor, people: People) -> None:
+    _go(visitor, visitor.server.tenant(pending_organisation().slug))
+
+
+def _portal(path: str, *, device: bool = True, verified: bool = True, then_submit: bool = False):
+    def open_page(visitor: Visitor, people: People) -> None:
+        visitor.sign_in_as(people.operator(device=device), slug="public", verified=verified)
+        _go(visitor, visitor.server.portal(path))
+        if then_submit:
+            _submit(visitor)
+
+    return open_page
+
+
+def _portal_sign_in(then_submit: bool = False):
+    def open_page(visitor: Visitor, people: People) -> None:
+        _go(visitor, visitor.server.portal("/account/sign-in/"))
+        if then_submit:
+            _submit(visitor)
+
+    return open_page
+
+
+def _organisation_detail(slug: str | None):
+    def open_page(visitor: Visitor, people: People) -> None:
+        from tenants.models import CareOrganisation
+
+        organisation = CareOrganisation.objects.get(slug=slug) if slug else pending_organisation()
+        _portal(f"/organisations/{organisation.pk}/")(visitor, people)
+
+    return open_page
+
+
+SCREENS = [
+    Screen("tenant-home", _tenant("/")),
+    Screen("tenant-home-requester", _tenant_as("requester")),
+    Screen("tenant-home-volunteer", _tenant_as("volunteer")),
+    Screen("tenant-home-manager", _tenant_as("manager")),
+    Screen("sign-in", _tenant("/account/sign-in/")),
+    Screen("sign-in-errors", _sign_in_errors("form:has(#id_link-email)"), rejected=True),
+    Screen("sign-in-password-errors", _sign_in_errors("form:has(#id_staff-email)"), rejected=True),
+    Screen("link-sent", _tenant("/account/sign-in/sent/")),
+    Screen("redeem", _tenant("/account/sign-in/link/some-secret/")),
+    Screen("invitation", _tenant("/account/invitation/some-secret/")),
+    Screen("link-invalid", _invalid_link),
+    Screen("set-password", _tenant_as("volunteer", "/account/password/")),
+    Screen("set-password-errors", _tenant_as("volunteer", "/account/password/", then_submit=True), rejected=True),
+    Screen("people", _people),
+    Screen("person-new", _tenant_as("manager", "/account/people/new/")),
+    Screen("person-new-errors", _tenant_as("manager", "/account/people/new/", then_submit=True), rejected=True),
+    Screen("person-detail", _person_detail),
+    Screen("audit-log", _audit_log),
+    Screen("unknown-host", lambda visitor, people: _go(visitor, visitor.server.tenant("nobody"))),
+    Screen("not-ready", _not_ready),
+    Screen("portal-sign-in", _portal_sign_in(), end_user=False),
+    Screen("portal-sign-in-errors", _portal_sign_in(then_submit=True), rejected=True, end_user=False),
+    Screen("portal-otp-setup", _portal("/account/sign-in/code/", device=False, verified=False), end_user=False),
+    Screen("portal-otp", _portal("/account/sign-in/code/", verified=False), end_user=False),
+    Screen(
+        "portal-otp-errors",
+        _portal("/account/sign-in/code/", verified=False, then_submit=True),
+        rejected=True,
+        end_user=False,
+    ),
+    Screen("portal-home", _portal("/"), end_user=False),
+    Screen("organisation-new", _portal("/organisations/new/"), end_user=False),
+    Screen("organisation-new-errors", _portal("/organisations/new/", then_submit=True), rejected=True, end_user=False),
+    Screen("organisation-detail", _organisation_detail("test-a"), end_user=False),
+    Screen("organisation-detail-provisioning", _organisation_detail(None), end_user=False),
+]

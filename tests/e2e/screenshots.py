@@ -1,0 +1,56 @@
+"""Full-page screenshots of the key pages at 1280 and 320 px, for docs/screenshots/ and for a person's eye.
+
+Not collected by a normal test run; `make screenshots` runs it:
+
+    python -m helpdesk.embedded exec --profile test -- python -m pytest tests/e2e/screenshots.py
+
+SCREENSHOT_DIR chooses another folder; SCREENSHOT_ALL=1 takes every page, not only the key ones.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, WIDTHS, Visitor, new_context
+from tests.e2e.pages import SCREENS
+
+pytestmark = pytest.mark.browser
+
+KEY_SCREENS = {
+    "tenant-home",
+    "tenant-home-manager",
+    "sign-in",
+    "sign-in-errors",
+    "link-sent",
+    "redeem",
+    "people",
+    "person-new-errors",
+    "person-detail",
+    "not-ready",
+    "portal-sign-in",
+    "portal-otp-setup",
+    "portal-home",
+    "organisation-new",
+    "organisation-detail",
+}
+CHOSEN = SCREENS if os.environ.get("SCREENSHOT_ALL") else [s for s in SCREENS if s.name in KEY_SCREENS]
+OUTPUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("screen", CHOSEN, ids=[screen.name for screen in CHOSEN])
+def test_screenshot(browser, server, people, screen, width):
+    context = new_context(browser, width=width)
+    try:
+        visitor = Visitor(server=server, context=context, page=context.new_page())
+        screen.open(visitor, people)
+        # The picture shows the page as it rests: no focus ring from the error summary's focus.
+        visitor.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        suffix = "" if width == "wide" else f"-{WIDTHS[width][0]}"
+        visitor.page.screenshot(path=str(OUTPUT / f"{screen.name}{suffix}.png"), full_page=True)
+    finally:
+        context.close()
