@@ -73,7 +73,7 @@ def _earlier_rows(text: str) -> list[str]:
     return [line for line in block.splitlines() if line.startswith("| 2")]
 
 
-def render(results: Results, today: dt.date, where: str, earlier: list[str]) -> str:
+def render(results: Results, today: dt.date, where: str, earlier: list[str], load: float) -> str:
     saved = results.migrate.median - results.clone.median
     factor = results.migrate.median / results.clone.median if results.clone.median else float("nan")
     rows = "\n".join([*earlier, history_row(results, today, where)])
@@ -107,7 +107,8 @@ are the medians of the two ways to build one schema.
 
 ## The latest run in detail
 
-{today.isoformat()}, {where}, PostgreSQL {results.server_version}, Python {platform.python_version()}.
+{today.isoformat()}, {where}, PostgreSQL {results.server_version}, Python {platform.python_version()},
+load average {load:.2f} at the start.
 
 | Step | Median s | p95 s | Max s | Runs |
 | --- | ---: | ---: | ---: | ---: |
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _environment()
+    load = os.getloadavg()[0]
     import django
 
     django.setup()
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[bench] database {name}: dropped")
 
     today, where = dt.date.today(), machine()
-    print(f"[bench] {where}")
+    print(f"[bench] {where}, load average {load:.2f} at the start")
     for label, figures in (
         ("create", results.create),
         ("provision", results.provision),
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[bench] migrate_all {_s(results.migrate_all_seconds)} s, peak RSS {results.peak_rss_mb:.0f} MB")
     if not args.no_write:
         earlier = _earlier_rows(DOC.read_text()) if DOC.is_file() else []
-        DOC.write_text(render(results, today, where, earlier))
+        DOC.write_text(render(results, today, where, earlier, load))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")
     return 0
 

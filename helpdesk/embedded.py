@@ -104,6 +104,9 @@ def embedded_redis(data_dir: Path) -> Iterator[str]:
         if process.poll() is not None:
             raise RuntimeError("the embedded Redis server stopped at start")
         time.sleep(0.05)
+    else:
+        process.kill()
+        raise RuntimeError(f"the embedded Redis server did not answer on port {port} within 15 s")
     try:
         yield url
     finally:

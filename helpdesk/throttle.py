@@ -8,6 +8,15 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind a proxy REMOTE_ADDR is the proxy, shared by everyone.
+
+    Only the last X-Forwarded-For entry is trusted: our proxy appends it; anything before it is
+    whatever the visitor chose to send.
+    """
+    if settings.BEHIND_PROXY:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -1,8 +1,8 @@
 """Shared test set-up: a real PostgreSQL test database with two care organisations made once per run.
 
 Tests that use the `db` fixture run inside a transaction that is rolled back, in whichever schema
-they switch to. Browser and worker tests need committed data; they use `committed_db` and clean
-up after themselves.
+they switch to (PostgreSQL rolls back created schemas too). Browser and worker tests need
+committed data; they write it inside `django_db_blocker.unblock()` and clean up after themselves.
 """
 
 from __future__ import annotations

@@ -53,14 +53,14 @@ def organisation_ready(
     return organisation
 
 
-def totp_device(user: User, *, confirmed: bool = True):  # noqa: ANN201
+def totp_device(user: User, *, confirmed: bool = True):
     """An authenticator app for operator staff, with a key the test can compute codes from."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.create(user=user, name="test", confirmed=confirmed)
 
 
-def totp_code(device) -> str:  # noqa: ANN001
+def totp_code(device) -> str:
     """The code the authenticator app shows right now."""
     from django_otp.oath import TOTP
 

@@ -12,14 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
 from helpdesk.tasks import delay_on_commit
 from helpdesk.urls_util import absolute_url
-from tenants.models import CareOrganisation
+from tenants.selectors import current_organisation
 
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"  # noqa: S105
 HANDOFF_SALT = "helpdesk.handoff"
@@ -80,21 +79,22 @@ def token_redeem(*, secret: str, purposes: tuple[str, ...]) -> User | None:
 
 
 def _organisation_host() -> str:
-    """The host of the schema in use: the organisation's, or the portal's on public.
+    """The host of the schema in use: the organisation's, or the portal's on public."""
+    organisation = current_organisation()
+    return organisation.host if organisation is not None else settings.BASE_DOMAIN
 
-    `schema_context` leaves a stand-in tenant without a host on the connection, so the
-    organisation is looked up by schema rather than links quietly pointing at the portal.
+
+def _organisation_url(name: str, secret: str) -> str:
+    """An absolute link into the current organisation.
+
+    Reversed with the organisation's URLconf: a task that runs inside a portal request (Celery's
+    eager mode) would otherwise look the name up among the portal's addresses and fail.
     """
-    host = getattr(connection.tenant, "host", None)
-    if host:
-        return host
-    if connection.schema_name == get_public_schema_name():
-        return settings.BASE_DOMAIN
-    return CareOrganisation.objects.get(schema_name=connection.schema_name).host
+    return absolute_url(_organisation_host(), reverse(name, args=[secret], urlconf=settings.ROOT_URLCONF))
 
 
 def magic_link_url(secret: str) -> str:
-    return absolute_url(_organisation_host(), reverse("accounts:magic_link", args=[secret]))
+    return _organisation_url("accounts:magic_link", secret)
 
 
 def magic_link_request(*, email: str) -> bool:
@@ -142,7 +142,7 @@ def invitation_send(*, actor: User | None, user: User) -> None:
         revoked_at=timezone.now()
     )
     issued = token_issue(user=user, purpose=LoginToken.Purpose.INVITATION, actor=actor)
-    url = absolute_url(_organisation_host(), reverse("accounts:invitation", args=[issued.secret]))
+    url = _organisation_url("accounts:invitation", issued.secret)
     delay_on_commit(send_sign_in_link, user_id=user.pk, url=url, kind="invitation")
 
 
@@ -192,7 +192,7 @@ def login_card_revoke_all(*, actor: User, user: User) -> int:
 
 
 def login_card_url(secret: str) -> str:
-    return absolute_url(_organisation_host(), reverse("accounts:card", args=[secret]))
+    return _organisation_url("accounts:card", secret)
 
 
 # --- The professional hand-off -------------------------------------------------------------------

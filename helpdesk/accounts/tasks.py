@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from helpdesk.accounts.models import LoginToken, User
+from helpdesk.accounts.models import HandoffNonce, LoginToken, User
+from tenants.selectors import current_organisation
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -17,7 +20,7 @@ def send_sign_in_link(*, user_id: int, url: str, kind: str) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
-    organisation = getattr(connection, "tenant", None)
+    organisation = current_organisation()
     context = {"user": user, "url": url, "organisation": organisation, "kind": kind}
     with translation.override(user.language or "nl"):
         subject = render_to_string("accounts/email/sign_in_subject.txt", context).strip()
@@ -28,17 +31,23 @@ def send_sign_in_link(*, user_id: int, url: str, kind: str) -> bool:
 
 @shared_task(acks_late=True)
 def purge_expired_tokens() -> int:
-    """Removes used and expired one-time tokens of every schema; login cards stay until revoked."""
+    """Removes expired one-time tokens of every schema; login cards stay until revoked.
+
+    Used hand-off nonces go too once their hand-off has expired: its signature refuses it anyway.
+    """
     from django_tenants.utils import schema_context
 
     from tenants.models import CareOrganisation
 
+    now = timezone.now()
+    handoffs_expired = now - timedelta(seconds=settings.HANDOFF_MAX_AGE * 2)
     removed = 0
     schemas = ["public", *CareOrganisation.objects.filter(status="active").values_list("schema_name", flat=True)]
     for schema in schemas:
         with schema_context(schema):
             removed += LoginToken.objects.filter(
                 purpose__in=[LoginToken.Purpose.MAGIC_LINK, LoginToken.Purpose.INVITATION],
-                expires_at__lt=timezone.now(),
+                expires_at__lt=now,
             ).delete()[0]
+            removed += HandoffNonce.objects.filter(used_at__lt=handoffs_expired).delete()[0]
     return removed

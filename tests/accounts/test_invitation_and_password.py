@@ -84,7 +84,9 @@ def test_invitation_expires_after_a_week(client_a, invitation, time_machine):
     assert client_a.post(invitation).status_code == 410
 
 
-def test_new_invitation_replaces_the_old_one(manager_client, client_a, org_a, invitation, django_capture_on_commit_callbacks):
+def test_new_invitation_replaces_the_old_one(
+    manager_client, client_a, org_a, invitation, django_capture_on_commit_callbacks
+):
     with schema_context(org_a.schema_name):
         henk = User.objects.get(email="henk@example.org")
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +129,9 @@ def test_requester_cannot_set_a_password(client_a, org_a, make_user):
     sign_in(client_a, org_a, make_user(org_a, role=Role.REQUESTER))
 
     assert client_a.get("/account/password/").status_code == 404
-    assert client_a.post("/account/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code == 404
+    assert (
+        client_a.post("/account/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code == 404
+    )
 
 
 def test_requester_never_signs_in_with_a_password(client_a, org_a, make_user):
@@ -211,3 +215,22 @@ def test_volunteer_of_one_organisation_cannot_sign_in_on_another(client_b, org_a
     password_sign_in(client_b, volunteer.email, TEST_PASSWORD)
 
     assert not current_user(client_b).is_authenticated
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_count(client_a, org_a, make_user, settings):
+    """Behind a proxy every request comes from the proxy; one visitor must not lock out everyone."""
+    settings.BEHIND_PROXY = True
+    settings.LOGIN_FAILURE_LIMIT = 3
+    guesser, colleague = make_user(org_a, role=Role.VOLUNTEER), make_user(org_a, role=Role.VOLUNTEER)
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+
+    for number in range(3):
+        # The first entries are the visitor's own word; only the proxy's last entry counts.
+        forwarded = f"192.0.2.{number}, 198.51.100.7"
+        password_sign_in(client_a, f"nobody{number}@example.org", "guess", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+    blocked = password_sign_in(client_a, guesser.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    other = english_client(org_a.host)
+    allowed = password_sign_in(other, colleague.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+
+    assert b"Too many attempts" in blocked.content
+    assert allowed.status_code == 302

@@ -142,13 +142,10 @@ def test_link_from_one_organisation_does_nothing_on_another(client_a, client_b, 
     assert client_a.post(link).status_code == 302  # and it was not used up by the attempt
 
 
-def test_address_of_one_organisation_gets_no_link_from_another(
-    client_b, requester, django_capture_on_commit_callbacks
-):
+def test_address_of_one_organisation_gets_no_link_from_another(client_b, requester, django_capture_on_commit_callbacks):
     ask_for_link(client_b, requester.email, django_capture_on_commit_callbacks)
 
     assert mail.outbox == []
-
 
 
 def test_link_made_outside_a_request_still_points_at_the_organisation(

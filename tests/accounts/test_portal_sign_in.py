@@ -152,7 +152,9 @@ def test_people_of_an_organisation_cannot_sign_in_on_the_portal(portal_client, m
 
 
 def test_operator_staff_cannot_sign_in_on_an_organisation(client_a, operator_admin):
-    response = client_a.post("/account/sign-in/", {"staff-email": operator_admin.email, "staff-password": TEST_PASSWORD})
+    response = client_a.post(
+        "/account/sign-in/", {"staff-email": operator_admin.email, "staff-password": TEST_PASSWORD}
+    )
 
     assert response.status_code == 200
     assert not client_a.get("/").context["user"].is_authenticated

@@ -9,7 +9,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import AuditEvent, Role, User
-from tests.conftest import english_client, sign_in
+from tests.conftest import current_user, english_client, sign_in
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -69,9 +69,10 @@ def test_list_leaves_out_shadow_accounts(manager_client, make_user, org_a):
     assert b"Pieter Professional" not in manager_client.get("/account/people/").content
 
 
-@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REQUESTER])
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REQUESTER, Role.PROFESSIONAL])
 def test_other_roles_cannot_manage_people(client_a, org_a, make_user, person, role):
-    sign_in(client_a, org_a, make_user(org_a, role=role))
+    shadow = {"public_user_id": 8080, "email": None} if role == Role.PROFESSIONAL else {}
+    sign_in(client_a, org_a, make_user(org_a, role=role, **shadow))
 
     assert client_a.get("/account/people/").status_code == 404
     assert client_a.get("/account/people/new/").status_code == 404
@@ -96,6 +97,23 @@ def test_manager_of_another_organisation_sees_nothing_of_ours(client_b, org_b, m
     with schema_context("org_test_a"):
         person.refresh_from_db()
     assert person.full_name == "Gerrit Bakker"
+
+
+@pytest.mark.parametrize("action", ["card/", "card/revoke/", "invitation/"])
+def test_manager_of_another_organisation_cannot_act_on_our_people(client_b, org_b, make_user, person, action):
+    sign_in(client_b, org_b, make_user(org_b, role=Role.MANAGER))
+
+    assert client_b.post(f"/account/people/{person.pk}/{action}").status_code == 404
+
+
+def test_deactivated_person_is_signed_out_at_once(manager_client, client_a, org_a, make_user):
+    volunteer = make_user(org_a, role=Role.VOLUNTEER)
+    sign_in(client_a, org_a, volunteer)
+    assert current_user(client_a) == volunteer
+
+    manager_client.post(f"/account/people/{volunteer.pk}/", edit(volunteer, is_active=""))
+
+    assert not current_user(client_a).is_authenticated
 
 
 def test_manager_adds_a_volunteer_who_gets_an_invitation(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import functools
 import os
 import re
 import shutil
@@ -24,9 +25,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still work here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
 from django.conf import settings
@@ -51,6 +49,30 @@ PASSWORD = "een lange zin als wachtwoord"  # noqa: S105 - test data
 WIDTHS = {"wide": (1280, 800), "narrow": (320, 640)}
 
 
+@contextlib.contextmanager
+def _orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop in this thread; Django's ORM must still work here.
+
+    Only while browser tests run: a variable left in the environment would reach the processes
+    other tests start (`manage.py check --deploy` refuses it).
+    """
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_in_browser_tests() -> Iterator[None]:
+    with _orm_beside_playwright():
+        yield
+
+
 def pytest_collection_modifyitems(config, items):
     """Without Chromium the browser tests are skipped, except in CI where they must run."""
     if Path(CHROMIUM).exists():
@@ -61,6 +83,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows what the server said meanwhile."""
+    outcome = yield
+    report = outcome.get_result()
+    running = item.funcargs.get("server") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(running, Server) and running.log.exists():
+        lines = running.log.read_text(errors="replace").splitlines()
+        report.sections.append(("server log (last 60 lines)", "\n".join(lines[-60:])))
 
 
 # --- The server --------------------------------------------------------------------------------
@@ -161,7 +194,7 @@ def server(django_db_setup, django_db_blocker) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        with django_db_blocker.unblock():
+        with django_db_blocker.unblock(), _orm_beside_playwright():
             _remove_rows_since(started)
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -219,13 +252,9 @@ class People:
 
         fields.setdefault("full_name", f"{role.title()} Testpersoon")
         fields.setdefault("requester_kind", "client" if role == "requester" else "")
+        fields["password"] = _server_password_hash() if password else "!"  # "!": no usable password
         with schema_context(_schema(slug)):
-            return User.objects.create_user(
-                email=self.address(role) if email else None,
-                password=PASSWORD if password else None,
-                role=role,
-                **fields,
-            )
+            return User.objects.create(email=self.address(role) if email else None, role=role, **fields)
 
     def operator(self, role: str = "operator_admin", *, device: bool = True, password: bool = False):
         """Operator staff in the public schema, with a confirmed authenticator device unless told not."""
@@ -234,9 +263,9 @@ class People:
         from helpdesk.accounts.models import User
 
         with schema_context("public"):
-            user = User.objects.create_user(
+            user = User.objects.create(
                 email=self.address(role),
-                password=PASSWORD if password else None,
+                password=_server_password_hash() if password else "!",
                 full_name="Olga Operator" if role == "operator_admin" else "Pieter Professional",
                 role=role,
             )
@@ -245,6 +274,15 @@ class People:
                     user=user, name="test", key=uuid.uuid4().hex + uuid.uuid4().hex[:8], confirmed=True
                 )
         return user
+
+
+@functools.cache
+def _server_password_hash() -> str:
+    """PASSWORD hashed the way the server checks it: its own hasher, not the tests' cheap one."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(PASSWORD, hasher.salt())
 
 
 def _schema(slug: str) -> str:

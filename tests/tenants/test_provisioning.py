@@ -187,7 +187,9 @@ def test_failed_step_raises_for_a_direct_caller(db, settings):
 # --- The portal's form -------------------------------------------------------------------------------
 
 
-def test_admin_creates_an_organisation_through_the_portal(admin_client, operator_admin, django_capture_on_commit_callbacks):
+def test_admin_creates_an_organisation_through_the_portal(
+    admin_client, operator_admin, django_capture_on_commit_callbacks
+):
     products = list(Product.objects.values_list("pk", flat=True)[:2])
 
     with django_capture_on_commit_callbacks(execute=True):

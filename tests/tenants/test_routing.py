@@ -21,7 +21,9 @@ def pending(db):
     return organisation
 
 
-@pytest.mark.parametrize("host", ["nobody.localhost", "www.localhost", "a.b.localhost", "evil.example", "localhost.evil"])
+@pytest.mark.parametrize(
+    "host", ["nobody.localhost", "www.localhost", "a.b.localhost", "evil.example", "localhost.evil"]
+)
 def test_unknown_host_gets_a_friendly_not_found_page(db, host):
     response = english_client(host).get("/")
 

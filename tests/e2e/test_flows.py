@@ -1,0 +1,231 @@
+"""Whole journeys, done the way people do them: in a browser, through the forms, from the e-mail.
+
+The journeys people make without help run twice: with JavaScript and without it (ui.md 10).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import pytest
+from django.test import override_settings
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from tests.e2e import checks
+from tests.e2e.conftest import PASSWORD, new_context, otp_code
+
+pytestmark = pytest.mark.browser
+
+JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+
+
+def submit(page, form: str = "main form") -> None:
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"{form} button[type=submit]").first.click()
+
+
+def signed_in_as(page, name: str) -> None:
+    expect(page.locator(".signed-in-as")).to_contain_text(name)
+
+
+@JAVASCRIPT
+def test_requester_signs_in_with_the_link_from_the_email(browser, server, people, javascript):
+    requester = people.member("requester", full_name="Gerrit Bakker")
+    context = new_context(browser, javascript=javascript)
+    try:
+        page = context.new_page()
+        page.goto(server.tenant())
+        with page.expect_navigation():
+            page.locator("main a[href$='/account/sign-in/']").click()
+        page.fill("#id_link-email", f"  {requester.email.upper()} ")
+        submit(page, "form:has(#id_link-email)")
+        expect(page).to_have_url(server.tenant("test-a", "/account/sign-in/sent/"))
+
+        link = server.link_in_mail(requester.email, r"http://\S+/account/sign-in/link/\S+/")
+        page.goto(link)
+        assert page.locator(".signed-in-as").count() == 0, "opening the link alone must not sign in"
+        submit(page)
+        expect(page).to_have_url(server.tenant("test-a", "/"))
+        signed_in_as(page, "Gerrit Bakker")
+
+        # The link works once.
+        again = context.new_page()
+        again.goto(link)
+        with again.expect_navigation() as used_again:
+            again.locator("main form button[type=submit]").click()
+        assert used_again.value.status == 410
+        expect(again.locator("main a[href$='/account/sign-in/']")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_manager_adds_a_client_prints_a_card_and_stops_it(browser, server, people):
+    from helpdesk.accounts import services
+    from helpdesk.accounts.models import User
+
+    manager = people.member("manager", password=True, full_name="Marieke Jansen")
+    context = new_context(browser)
+    client_device = new_context(browser, width="narrow")
+    try:
+        page = context.new_page()
+        page.goto(server.tenant("test-a", "/account/sign-in/"))
+        page.fill("#id_staff-email", manager.email)
+        page.fill("#id_staff-password", PASSWORD)
+        submit(page, "form:has(#id_staff-email)")
+        signed_in_as(page, "Marieke Jansen")
+
+        with page.expect_navigation():
+            page.locator("header a[href='/account/people/']").click()
+        with page.expect_navigation():
+            page.locator("main a[href='/account/people/new/']").click()
+        name = f"Gerrit Kaart {uuid.uuid4().hex[:4]}"
+        page.fill("#id_full_name", name)
+        page.check("input[name=role][value=requester]")
+        page.check("input[name=requester_kind][value=client]")
+        submit(page)
+        expect(page.locator("h1")).to_have_text(name)
+        expect(page.locator(".notice[role=status]")).to_contain_text(name)
+        client_id = int(re.search(r"/account/people/(\d+)/$", page.url).group(1))
+
+        with page.expect_download() as download:
+            page.locator("form[action$='/card/'] button[type=submit]").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+        assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+
+        # The card's secret is only in its QR code; the test prints the next card through the service,
+        # with the addresses the server uses.
+        with schema_context("org_test_a"), override_settings(SITE_SCHEME="http", SITE_PORT=server.port):
+            client = User.objects.get(pk=client_id)
+            assert client.email is None
+            card_url = services.login_card_url(services.login_card_issue(actor=manager, user=client).secret)
+        assert card_url.startswith(server.tenant("test-a", "/account/card/"))
+
+        phone = client_device.new_page()
+        phone.goto(card_url)
+        submit(phone)
+        signed_in_as(phone, name)
+
+        page.reload()
+        with page.expect_navigation():
+            page.locator("form[action$='/card/revoke/'] button[type=submit]").click()
+        expect(page.locator(".notice[role=status]")).to_be_visible()
+
+        other_device = new_context(browser, width="narrow")
+        other_phone = other_device.new_page()
+        other_phone.goto(card_url)
+        with other_phone.expect_navigation() as refused:
+            other_phone.locator("main form button[type=submit]").click()
+        assert refused.value.status == 410
+        assert other_phone.locator(".signed-in-as").count() == 0
+        other_device.close()
+    finally:
+        client_device.close()
+        context.close()
+
+
+@JAVASCRIPT
+def test_operator_adds_an_organisation_that_answers_within_seconds(browser, server, people, javascript):
+    admin = people.operator("operator_admin", password=True)
+    context = new_context(browser, javascript=javascript)
+    try:
+        page = context.new_page()
+        page.goto(server.portal())
+        expect(page).to_have_url(re.compile(r"/account/sign-in/"))
+        page.fill("#id_staff-email", admin.email)
+        page.fill("#id_staff-password", PASSWORD)
+        submit(page)
+        expect(page).to_have_url(server.portal("/account/sign-in/code/"))
+        code = otp_code(admin.device)
+        page.fill("#id_code", f"{code[:3]} {code[3:]}")
+        submit(page)
+        expect(page).to_have_url(server.portal("/"))
+
+        with page.expect_navigation():
+            page.locator("main a[href='/organisations/new/']").click()
+        slug = f"e2e-{uuid.uuid4().hex[:8]}"
+        name = f"Zorggroep {slug}"
+        manager_email = people.address("first-manager")
+        page.fill("#id_name", name)
+        page.fill("#id_slug", slug)
+        page.fill("#id_reference_prefix", "".join(chr(65 + b % 26) for b in uuid.uuid4().bytes[:4]).lower())
+        page.fill("#id_manager_email", manager_email)
+        page.check("#id_products_0")
+        started = time.monotonic()
+        submit(page)
+        expect(page).to_have_url(re.compile(r"/organisations/\d+/$"))
+        expect(page.locator("h1")).to_have_text(name)
+
+        # Without JavaScript the person presses "refresh"; with it the status updates by itself.
+        while not page.locator("#provisioning .status--active").count():
+            assert time.monotonic() - started < 20, "the organisation did not become active"
+            if javascript:
+                page.wait_for_timeout(250)
+            else:
+                with page.expect_navigation():
+                    page.locator("#provisioning a[href]").first.click()
+
+        site = context.new_page()
+        response = site.goto(server.tenant(slug))
+        assert response.status == 200
+        expect(site.locator("h1")).to_contain_text(name)
+        assert time.monotonic() - started < 10, "the new site took longer than seconds"
+
+        # The first manager's invitation leads to a password and the organisation's start page.
+        invitation = server.link_in_mail(manager_email, r"http://\S+/account/invitation/\S+/")
+        assert invitation.startswith(server.tenant(slug, "/account/invitation/"))
+        newcomer = new_context(browser, javascript=javascript)
+        welcome = newcomer.new_page()
+        welcome.goto(invitation)
+        submit(welcome)
+        expect(welcome).to_have_url(server.tenant(slug, "/account/password/"))
+        welcome.fill("#id_password1", PASSWORD)
+        welcome.fill("#id_password2", PASSWORD)
+        submit(welcome)
+        expect(welcome).to_have_url(server.tenant(slug, "/"))
+        expect(welcome.locator("main a[href='/account/people/']")).to_be_visible()
+        newcomer.close()
+    finally:
+        context.close()
+
+
+def test_professional_opens_an_organisation_and_the_handoff_works_once(browser, server, people):
+    from tenants.models import CareOrganisation
+
+    professional = people.operator("professional")
+    organisation = CareOrganisation.objects.get(slug="test-a")
+    context = new_context(browser)
+    try:
+        from tests.e2e.conftest import Visitor
+
+        visitor = Visitor(server=server, context=context, page=context.new_page())
+        visitor.sign_in_as(professional, slug="public", verified=True)
+        page = visitor.page
+        handoffs: list[str] = []
+        page.on("request", lambda request: handoffs.append(request.url) if "/account/handoff/" in request.url else None)
+        page.goto(server.portal(f"/organisations/{organisation.pk}/"))
+        with page.expect_navigation(url=server.tenant("test-a", "/")):
+            page.locator("form[action$='/open/'] button[type=submit]").click()
+        signed_in_as(page, professional.full_name)
+        assert len(handoffs) == 1
+
+        elsewhere = new_context(browser)
+        response = elsewhere.new_page().goto(handoffs[0])
+        assert response.status == 410
+        elsewhere.close()
+    finally:
+        context.close()
+
+
+def test_rejected_form_without_javascript_still_focuses_the_error_summary(browser, server):
+    context = new_context(browser, javascript=False)
+    try:
+        page = context.new_page()
+        page.goto(server.tenant("test-a", "/account/sign-in/"))
+        submit(page, "form:has(#id_link-email)")
+        problems = checks.rejected_form(page)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

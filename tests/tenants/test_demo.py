@@ -1,0 +1,52 @@
+"""The demo data a newcomer gets from `make run`: two organisations with people in every role."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django_tenants.utils import schema_context
+
+from helpdesk.accounts.models import Role, User
+from tenants import demo
+from tenants.models import CareOrganisation, Product
+from tests.conftest import current_user, english_client
+
+
+def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_capture_on_commit_callbacks, capsys):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+        call_command("load_demo")  # a second start changes nothing
+
+    assert Product.objects.count() == len(demo.PRODUCTS)
+    assert User.objects.filter(email__in=[email for _role, email, _name in demo.OPERATOR_STAFF]).count() == 2
+    for spec in demo.ORGANISATIONS:
+        organisation = CareOrganisation.objects.get(slug=spec["slug"])
+        assert organisation.status == CareOrganisation.Status.ACTIVE
+        with schema_context(organisation.schema_name):
+            assert User.objects.count() == len(demo.PEOPLE)
+            assert set(User.objects.values_list("role", flat=True)) == {Role.MANAGER, Role.VOLUNTEER, Role.REQUESTER}
+
+    call_command("demo_accounts")
+    printed = capsys.readouterr().out
+    assert "amphora.localhost" in printed
+    assert demo.DEMO_PASSWORD in printed
+
+
+def test_demo_volunteer_signs_in_with_the_printed_password(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+    amphora = CareOrganisation.objects.get(slug="amphora")
+    browser = english_client(amphora.host)
+
+    browser.post(
+        "/account/sign-in/",
+        {"staff-email": demo.demo_email(Role.VOLUNTEER, "Henk", "amphora"), "staff-password": demo.DEMO_PASSWORD},
+    )
+
+    assert current_user(browser).full_name == "Henk de Vries"
+
+
+def test_demo_load_skips_when_asked_and_organisations_exist(db, capsys):
+    call_command("load_demo", "--if-empty")  # the two test organisations already exist
+
+    assert "already there" in capsys.readouterr().out
+    assert not CareOrganisation.objects.filter(slug="amphora").exists()
