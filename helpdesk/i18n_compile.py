@@ -184,10 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed = failed or args.check
             print(f"  {'error' if args.check else 'to do'}: {todo}")
     if failed:
-        print("Translation check failed." if args.check else "Compiled, but see the errors above.", file=sys.stderr)
+        print("Translation check failed." if args.check else "Compiled, but see the errors above.")
         return 1
     if not args.check and any(report.incomplete for report in reports):
-        print("Compiled. Translate the entries marked 'to do', then run this again.", file=sys.stderr)
+        print("Compiled. Translate the entries marked 'to do', then run this again.")
     return 0
 
 

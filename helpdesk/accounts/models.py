@@ -168,6 +168,25 @@ class HandoffNonce(models.Model):
     used_at = models.DateTimeField(auto_now_add=True)
 
 
+AUDIT_ACTION_LABELS = {
+    "signed_in": _("signed in"),
+    "password_set": _("chose a password"),
+    "user_invited": _("added a person"),
+    "user_changed": _("changed a person's details"),
+    "login_card_issued": _("printed a login card"),
+    "login_card_revoked": _("stopped a login card"),
+    "handoff_created": _("opened an organisation as professional"),
+    "handoff_used": _("arrived from the operator portal"),
+    "first_manager_created": _("created the first manager"),
+    "organisation_created": _("added a care organisation"),
+    "organisation_retry": _("retried setting up a care organisation"),
+}
+AUDIT_TARGET_LABELS = {
+    "accounts.User": _("person"),
+    "tenants.CareOrganisation": _("care organisation"),
+}
+
+
 class AuditEvent(models.Model):
     """Who did what, and when. In a tenant schema: that organisation's own audit log."""
 
@@ -184,3 +203,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action.replace("_", " ")))
+
+    @property
+    def target_label(self) -> str:
+        if not self.target_type:
+            return ""
+        return f"{AUDIT_TARGET_LABELS.get(self.target_type, self.target_type)} {self.target_id}"

@@ -2,10 +2,11 @@
 (function () {
   "use strict";
 
-  // A rejected form: move focus to the error summary so it is read first.
+  // A rejected form: move focus to the error summary so it is read first. (The summary also has
+  // the autofocus attribute, which does the same without JavaScript.)
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
-    if (summary) { summary.focus(); }
+    if (summary && document.activeElement !== summary) { summary.focus(); }
   });
 
   // htmx: mark busy targets, announce swapped content, keep focus where it belongs.
@@ -17,18 +18,53 @@
     var target = event.detail.target;
     if (target) { target.removeAttribute("aria-busy"); }
   });
+
+  // Which control had focus inside the part that is about to be replaced, so the same control in
+  // the new content can have it back.
+  var lostFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    lostFocus = null;
+    if (target && active && active !== document.body && target.contains(active)) {
+      lostFocus = {
+        id: active.id,
+        name: active.getAttribute("name"),
+        href: active.getAttribute("href"),
+        tag: active.tagName
+      };
+    }
+  });
+
+  function sameControl(scope, before) {
+    if (before.id) { return document.getElementById(before.id); }
+    var candidates = scope.querySelectorAll(before.tag);
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      if ((before.href && el.getAttribute("href") === before.href) ||
+          (before.name && el.getAttribute("name") === before.name)) { return el; }
+    }
+    return null;
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("live-status");
     var swapped = event.detail.elt;
     var scope = swapped && swapped.isConnected ? swapped : document;
-    var announcer = scope.querySelector ? (scope.matches && scope.matches("[data-announce]") ? scope : scope.querySelector("[data-announce]")) : null;
+    var announcer = scope.matches && scope.matches("[data-announce]") ? scope : scope.querySelector("[data-announce]");
     if (region && announcer && announcer.dataset.announce && announcer.dataset.announce !== region.dataset.last) {
       region.dataset.last = announcer.dataset.announce;
       region.textContent = announcer.dataset.announce;
     }
-    if (document.activeElement === document.body) {
-      var heading = scope.querySelector && scope.querySelector("h1, h2");
-      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    // Focus that was inside the replaced part would fall to the page body: give it back to the
+    // same control, else to a heading of the new part, else to the new part itself.
+    if (lostFocus && (document.activeElement === document.body || !document.activeElement)) {
+      var next = sameControl(scope, lostFocus) || scope.querySelector("h1, h2, h3") || (scope !== document ? scope : null);
+      if (next) {
+        if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) { next.setAttribute("tabindex", "-1"); }
+        next.focus();
+      }
     }
+    lostFocus = null;
   });
 })();

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"
-PASSWORD = "een lange zin als wachtwoord"  # noqa: S105 - test data
+PASSWORD = "een lange zin als wachtwoord"
 WIDTHS = {"wide": (1280, 800), "narrow": (320, 640)}
 
 
@@ -152,9 +152,13 @@ class Server:
         raise AssertionError(f"no e-mail reached {address}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(django_db_setup, django_db_blocker) -> Iterator[Server]:
-    """`manage.py runserver` on a free port, against the test database, for the whole session."""
+    """`manage.py runserver` on a free port, against the test database, while the browser tests run.
+
+    Package scope: the server and the browser stop after the last browser test, so the tests that
+    follow find neither Playwright's event loop in their thread nor a process holding the database.
+    """
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="helpdesk-e2e-"))
     mail_dir = workdir / "mail"
@@ -196,6 +200,9 @@ def server(django_db_setup, django_db_blocker) -> Iterator[Server]:
             process.kill()
         with django_db_blocker.unblock(), _orm_beside_playwright():
             _remove_rows_since(started)
+            # Beside Playwright the ORM may have opened a connection of its own; one left open
+            # would stop the test database from being dropped at the end of the run.
+            connections.close_all()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -246,7 +253,9 @@ class People:
         self.made.append(address)
         return address
 
-    def member(self, role: str = "requester", *, slug: str = "test-a", email: bool = True, password: bool = False, **fields):
+    def member(
+        self, role: str = "requester", *, slug: str = "test-a", email: bool = True, password: bool = False, **fields
+    ):
         """A person in a care organisation."""
         from helpdesk.accounts.models import User
 
@@ -316,7 +325,7 @@ def committed(server, django_db_blocker) -> Iterator[None]:
 # --- The browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -15,7 +16,8 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.e2e import checks
-from tests.e2e.conftest import PASSWORD, new_context, otp_code
+from tests.e2e.conftest import PASSWORD, Visitor, new_context, otp_code
+from tests.e2e.pages import pending_organisation
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +95,7 @@ def test_manager_adds_a_client_prints_a_card_and_stops_it(browser, server, peopl
         with page.expect_download() as download:
             page.locator("form[action$='/card/'] button[type=submit]").click()
         assert download.value.suggested_filename.endswith(".pdf")
-        assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+        assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
 
         # The card's secret is only in its QR code; the test prints the next card through the service,
         # with the addresses the server uses.
@@ -198,8 +200,6 @@ def test_professional_opens_an_organisation_and_the_handoff_works_once(browser, 
     organisation = CareOrganisation.objects.get(slug="test-a")
     context = new_context(browser)
     try:
-        from tests.e2e.conftest import Visitor
-
         visitor = Visitor(server=server, context=context, page=context.new_page())
         visitor.sign_in_as(professional, slug="public", verified=True)
         page = visitor.page
@@ -215,6 +215,32 @@ def test_professional_opens_an_organisation_and_the_handoff_works_once(browser, 
         response = elsewhere.new_page().goto(handoffs[0])
         assert response.status == 410
         elsewhere.close()
+    finally:
+        context.close()
+
+
+def test_provisioning_status_updates_itself_and_is_announced(browser, server, people, committed):
+    """ui.md 10: the htmx swap announces the change in the status region and leaves focus on the page."""
+    from tenants.models import CareOrganisation
+
+    organisation = pending_organisation()
+    context = new_context(browser)
+    try:
+        visitor = Visitor(server=server, context=context, page=context.new_page())
+        visitor.sign_in_as(people.operator(), slug="public", verified=True)
+        page = visitor.page
+        page.goto(server.portal(f"/organisations/{organisation.pk}/"))
+        expect(page.locator("#provisioning .status--provisioning")).to_be_visible()
+        assert page.locator("#live-status[role=status]").count() == 1
+
+        page.locator("#provisioning a[href]").first.focus()  # the refresh link, which the swap replaces
+        CareOrganisation.objects.filter(pk=organisation.pk).update(status=CareOrganisation.Status.ACTIVE)
+        expect(page.locator("#provisioning .status--active")).to_be_visible(timeout=5000)
+        active = page.locator("#provisioning .status--active").inner_text()
+        expect(page.locator("#live-status")).to_have_text(active)
+        focused = page.evaluate("() => document.activeElement.closest('#provisioning, h1') !== null")
+        assert focused, "the focus fell to the page body when its control was replaced"
+        assert page.locator("[aria-busy=true]").count() == 0
     finally:
         context.close()
 
