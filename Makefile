@@ -55,5 +55,11 @@ shell: install
 bench: install
 	$(BIN)/python -m helpdesk.embedded exec --profile bench -- $(BIN)/python -m bench.run
 
+# Full-page screenshots of the key pages at 1280 and 320 px into docs/screenshots/ (needs Chromium;
+# SCREENSHOT_ALL=1 takes every page, SCREENSHOT_DIR=... writes elsewhere).
+screenshots: install
+	$(BIN)/python -m helpdesk.embedded exec --profile test -- env TEST_DATABASE_NAME=helpdesk_screenshots \
+		$(BIN)/python -m pytest tests/e2e/screenshots.py -q
+
 clean:
 	rm -rf $(VENV) .data

@@ -13,7 +13,8 @@ def qr_svg(url: str) -> str:
     """An SVG QR code with a quiet zone, large enough for old phone cameras.
 
     It has a viewBox and no fixed size, so the page or the card sets its size and the whole code
-    always shows: with a fixed size, a smaller box cut off the right and bottom of the code.
+    always shows: with a fixed size, a browser cut off the right and bottom of the code when the
+    box was smaller (the set-up page of the authenticator app at 320 px).
     """
     return segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff", omitsize=True)
 

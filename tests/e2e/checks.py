@@ -66,6 +66,9 @@ _STRUCTURE_JS = """() => {
     problems.push(`the first focusable element is not the skip link but ${focusable[0] && focusable[0].outerHTML.slice(0, 120)}`);
   }
   if (!document.getElementById("main")) problems.push("the skip link has no #main to go to");
+  for (const svg of document.querySelectorAll("main svg:not([viewBox])")) {
+    problems.push(`an SVG without viewBox is cut off instead of scaled when its box is smaller: ${svg.outerHTML.slice(0, 80)}`);
+  }
   const status = document.querySelector("[role=status]#live-status, #live-status[aria-live]");
   if (!status) problems.push("no live status region present from page load");
   return problems;

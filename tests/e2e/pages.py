@@ -6,13 +6,12 @@ ids, addresses and form actions, never interface text, so the tests pass in Dutc
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django_tenants.utils import schema_context
 
-from tests.e2e.conftest import People, Visitor
+from tests.e2e.support import People, Visitor, pending_organisation
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,9 @@ class Screen:
     open: Callable[[Visitor, People], None]
     rejected: bool = False  # shows a form that was sent back with errors
     end_user: bool = True  # an organisation's page, where body text must be at least 18 px
+
+
+NAMES = {"requester": "Anja Visser", "volunteer": "Fatima El Amrani", "manager": "Marieke Jansen"}
 
 
 def _go(visitor: Visitor, url: str) -> None:
@@ -41,7 +43,7 @@ def _tenant(path: str = "/") -> Callable[[Visitor, People], None]:
 
 def _tenant_as(role: str, path: str = "/", then_submit: bool = False) -> Callable[[Visitor, People], None]:
     def open_page(visitor: Visitor, people: People) -> None:
-        visitor.sign_in_as(people.member(role, full_name=f"Anna {role.title()}"))
+        visitor.sign_in_as(people.member(role, full_name=NAMES[role]))
         _go(visitor, visitor.server.tenant("test-a", path))
         if then_submit:
             _submit(visitor)
@@ -65,8 +67,8 @@ def _invalid_link(visitor: Visitor, people: People) -> None:
 def _person_detail(visitor: Visitor, people: People) -> None:
     from helpdesk.accounts import services
 
-    manager = people.member("manager", full_name="Marieke Manager")
-    client = people.member("requester", email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
+    manager = people.member("manager", full_name="Marieke Jansen")
+    client = people.member("requester", with_email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
     with schema_context("org_test_a"):
         services.login_card_issue(actor=manager, user=client)
         services.login_card_issue(actor=manager, user=client)
@@ -75,9 +77,9 @@ def _person_detail(visitor: Visitor, people: People) -> None:
 
 
 def _people(visitor: Visitor, people: People) -> None:
-    manager = people.member("manager", full_name="Marieke Manager")
+    manager = people.member("manager", full_name="Marieke Jansen")
     people.member("volunteer", full_name="Henk de Vries")
-    people.member("requester", email=False, full_name="Gerrit Bakker")
+    people.member("requester", with_email=False, full_name="Gerrit Bakker")
     visitor.sign_in_as(manager)
     _go(visitor, visitor.server.tenant("test-a", "/account/people/"))
 
@@ -85,28 +87,12 @@ def _people(visitor: Visitor, people: People) -> None:
 def _audit_log(visitor: Visitor, people: People) -> None:
     from helpdesk.accounts import services
 
-    manager = people.member("manager", full_name="Marieke Manager")
-    client = people.member("requester", email=False, full_name="Gerrit Bakker")
+    manager = people.member("manager", full_name="Marieke Jansen")
+    client = people.member("requester", with_email=False, full_name="Gerrit Bakker")
     with schema_context("org_test_a"):
         services.login_card_issue(actor=manager, user=client)
     visitor.sign_in_as(manager)
     _go(visitor, visitor.server.tenant("test-a", "/account/audit/"))
-
-
-def pending_organisation():
-    """An organisation whose schema is still being made: its host answers 'almost ready'."""
-    from tenants.models import CareOrganisation, Domain
-
-    slug = f"wacht-{uuid.uuid4().hex[:8]}"
-    organisation = CareOrganisation.objects.create(
-        name="Zorggroep In Opbouw",
-        slug=slug,
-        schema_name=CareOrganisation.schema_for_slug(slug),
-        reference_prefix="".join(chr(65 + int(c, 16) % 26) for c in uuid.uuid4().hex[:5]),
-        provisioning_step="schema",
-    )
-    Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
-    return organisation
 
 
 def _not_ready(visitor: Visitor, people: People) -> None:

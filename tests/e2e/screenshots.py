@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, WIDTHS, Visitor, new_context
 from tests.e2e.pages import SCREENS
+from tests.e2e.support import ROOT, WIDTHS, Visitor, new_context
 
 pytestmark = pytest.mark.browser
 
