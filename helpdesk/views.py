@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from helpdesk.accounts.models import Role
 
@@ -26,4 +28,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """Rendered without context processors or the database: they may be what failed."""
+    html = loader.get_template("errors/500.html").render({"help_phone": settings.HELP_PHONE})
+    return HttpResponse(html, status=500)

@@ -38,3 +38,12 @@ def test_manager_sees_people_page(client_a, org_a, make_user):
     with schema_context(org_a.schema_name):
         response = client_a.get("/account/people/")
     assert response.status_code == 200
+
+
+def test_server_error_page_gives_a_phone_number_without_the_database(rf, settings):
+    from helpdesk.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert settings.HELP_PHONE.encode() in response.content
+    assert b"Er ging iets mis" in response.content

@@ -14,6 +14,10 @@ class EmailLinkForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We send you a link. With the link you are signed in."),
+        error_messages={
+            "required": _("Type your e-mail address."),
+            "invalid": _("Type an e-mail address like name@example.nl."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
