@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from helpdesk.accounts.models import User
     from tenants.models import CareOrganisation
+    from tickets.models import Ticket
 
     AnyUser = User | AnonymousUser
 
@@ -82,3 +83,49 @@ def can_work_queue(user: AnyUser) -> bool:
 
 def can_view_audit_log(user: AnyUser) -> bool:
     return can_manage_users(user)
+
+
+# --- Questions (tickets) ---------------------------------------------------------------------------
+
+
+def can_view_queue(user: AnyUser) -> bool:
+    """Helpers work the queue; managers may read it."""
+    return is_tenant_member(user) and user.role in (Role.VOLUNTEER, Role.PROFESSIONAL, Role.MANAGER)
+
+
+def is_requester_of(user: AnyUser, ticket: Ticket) -> bool:
+    return is_tenant_member(user) and ticket.requester_id is not None and ticket.requester_id == user.pk
+
+
+def can_view_ticket(user: AnyUser, ticket: Ticket) -> bool:
+    """Helpers and managers see every question of their organisation; requesters their own."""
+    return can_view_queue(user) or is_requester_of(user, ticket)
+
+
+def can_work_ticket(user: AnyUser, ticket: Ticket) -> bool:
+    """Claim, answer, add notes, change status, product or topic: volunteers and professionals."""
+    return can_work_queue(user)
+
+
+def can_see_internal_notes(user: AnyUser, ticket: Ticket) -> bool:
+    return can_view_queue(user)
+
+
+def can_reply_as_requester(user: AnyUser, ticket: Ticket) -> bool:
+    return is_requester_of(user, ticket)
+
+
+def can_take_intake(user: AnyUser) -> bool:
+    """Recording a question that came in by phone or at the desk."""
+    return can_work_queue(user)
+
+
+def can_follow_ticket(user: AnyUser, ticket: Ticket, *, opened: frozenset[int] = frozenset()) -> bool:
+    """The requester's view of a question: their own account's, or one this browser opened with
+    its magic link or its number and contact check (`opened`, from the session)."""
+    return is_requester_of(user, ticket) or (not on_public_schema() and ticket.pk in opened)
+
+
+def can_manage_saved_replies(user: AnyUser) -> bool:
+    """Managers and professionals keep the organisation's saved replies; volunteers use them."""
+    return is_tenant_member(user) and user.role in (Role.MANAGER, Role.PROFESSIONAL)

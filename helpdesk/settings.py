@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +156,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-expired-login-tokens": {
         "task": "helpdesk.accounts.tasks.purge_expired_tokens",
         "schedule": 60 * 60,
+    },
+    "close-resolved-questions": {
+        "task": "tickets.tasks.close_resolved_questions",
+        "schedule": 60 * 60,
+    },
+    "send-daily-digests": {
+        "task": "tickets.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

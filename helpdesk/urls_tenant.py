@@ -8,6 +8,7 @@ from helpdesk import views
 urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("account/", include("helpdesk.accounts.urls")),
+    path("questions/", include("tickets.urls")),
     path("language/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("health/", views.health, name="health"),

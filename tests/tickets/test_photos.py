@@ -1,0 +1,162 @@
+"""Photos on a question: checked by content, cleaned, stored per organisation, shown only to those allowed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+from PIL import Image
+
+from tests.conftest import sign_in
+from tests.factories import ticket_make
+from tickets.models import Attachment, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads go to a folder of this test. django-tenants' storage caches its root and does not
+    notice a changed MEDIA_ROOT (its reset hook passes the wrong argument), so the cache is dropped."""
+    from django.core.files.storage import storages
+
+    storage = storages["default"]
+    storage.__dict__.pop("relative_media_root", None)
+    settings.MEDIA_ROOT = tmp_path
+    yield
+    storage.__dict__.pop("relative_media_root", None)
+
+
+def image_bytes(image_format: str = "PNG", *, exif: bool = False, size: tuple[int, int] = (40, 30)) -> bytes:
+    output = io.BytesIO()
+    image = Image.new("RGB", size, "red")
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SecretPhoneMaker"  # Make
+        image.save(output, format=image_format, exif=data.tobytes())
+    else:
+        image.save(output, format=image_format)
+    return output.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "image/png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def volunteer(org_a, make_user):
+    return make_user(org_a, role="volunteer", requester_kind="")
+
+
+@pytest.fixture
+def ticket(org_a):
+    with tenant_context(org_a):
+        return ticket_make(contact_name="Piet", contact_email="piet@example.org")
+
+
+def test_a_helper_adds_a_photo_that_is_cleaned_and_served_to_helpers(client_a, org_a, volunteer, ticket):
+    sign_in(client_a, org_a, volunteer)
+    response = client_a.post(
+        f"/questions/{ticket.number}/photos/",
+        {"photo-photo": upload("IMG_001.jpg", image_bytes("JPEG", exif=True), "image/jpeg")},
+    )
+    assert response.url == f"/questions/{ticket.number}/"
+    with tenant_context(org_a):
+        photo = Attachment.objects.get(ticket=ticket)
+        assert photo.content_type == "image/jpeg" and photo.original_name == "IMG_001.jpg"
+        assert photo.file.name.startswith(f"questions/{ticket.pk}/") and "IMG_001" not in photo.file.name
+        assert TicketEvent.objects.filter(ticket=ticket, kind="attached").exists()
+    served = client_a.get(f"/questions/{ticket.number}/photos/{photo.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    body = b"".join(served.streaming_content)
+    assert body[:2] == b"\xff\xd8" and b"SecretPhoneMaker" not in body
+    assert "private" in served["Cache-Control"] or "no-cache" in served["Cache-Control"]
+
+
+def test_photos_are_stored_in_the_organisations_own_folder(client_a, org_a, volunteer, ticket, tmp_path):
+    sign_in(client_a, org_a, volunteer)
+    client_a.post(f"/questions/{ticket.number}/photos/", {"photo-photo": upload("a.png", image_bytes())})
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(stored) == 1 and stored[0].relative_to(tmp_path).parts[0] == org_a.schema_name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("evil.jpg", b"<script>alert(1)</script>", "image/jpeg"),
+        ("evil.png", b"<html><body onload=alert(1)>", "image/png"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml"),
+        ("broken.png", image_bytes()[:40], "image/png"),
+        ("doc.pdf", b"%PDF-1.4 nothing", "application/pdf"),
+        ("empty.png", b"", "image/png"),
+    ],
+)
+def test_bad_uploads_are_refused_and_nothing_is_stored(
+    client_a, org_a, volunteer, ticket, tmp_path, name, content, content_type
+):
+    sign_in(client_a, org_a, volunteer)
+    response = client_a.post(
+        f"/questions/{ticket.number}/photos/", {"photo-photo": upload(name, content, content_type)}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "not a photo" in html or "Choose a photo" in html
+    with tenant_context(org_a):
+        assert not Attachment.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_too_large_photo_is_refused(client_a, org_a, volunteer, ticket, monkeypatch):
+    from tickets import uploads
+
+    monkeypatch.setattr(uploads, "PHOTO_MAX_BYTES", 100)
+    sign_in(client_a, org_a, volunteer)
+    response = client_a.post(
+        f"/questions/{ticket.number}/photos/",
+        {"photo-photo": upload("big.png", image_bytes(size=(400, 400)))},
+        follow=True,
+    )
+    assert "too large" in response.content.decode()
+    with tenant_context(org_a):
+        assert not Attachment.objects.exists()
+
+
+def test_the_requester_adds_a_photo_and_strangers_cannot_see_it(client_a, org_a, ticket):
+    from django.test import Client
+
+    client_a.post("/questions/open/", {"reference": str(ticket.number), "contact": "piet@example.org"})
+    response = client_a.post(f"/questions/{ticket.number}/photos/", {"photo-photo": upload("s.png", image_bytes())})
+    assert response.url == f"/questions/{ticket.number}/follow/"
+    with tenant_context(org_a):
+        photo = Attachment.objects.get()
+        assert photo.from_requester and photo.uploaded_by is None
+    assert client_a.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 200
+    stranger = Client(HTTP_HOST=org_a.host)
+    assert stranger.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 404
+    assert (
+        stranger.post(
+            f"/questions/{ticket.number}/photos/", {"photo-photo": upload("s.png", image_bytes())}
+        ).status_code
+        == 404
+    )
+
+
+def test_managers_see_photos_but_do_not_add_them_and_other_organisations_see_nothing(
+    client_a, client_b, org_a, org_b, make_user, volunteer, ticket
+):
+    sign_in(client_a, org_a, volunteer)
+    client_a.post(f"/questions/{ticket.number}/photos/", {"photo-photo": upload("a.png", image_bytes())})
+    with tenant_context(org_a):
+        photo = Attachment.objects.get()
+    sign_in(client_a, org_a, make_user(org_a, role="manager", requester_kind=""))
+    assert client_a.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 200
+    assert (
+        client_a.post(
+            f"/questions/{ticket.number}/photos/", {"photo-photo": upload("b.png", image_bytes())}
+        ).status_code
+        == 404
+    )
+    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+    assert client_b.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 404

@@ -1,0 +1,145 @@
+"""The volunteers' queue: order, filters, Dutch full-text search and a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tenants.models import Product
+from tests.factories import UserFactory, ticket_make
+from tickets import services
+from tickets.models import BottleneckCause, Status, Ticket
+from tickets.selectors import QueueFilters, queue_for, tickets_of_requester
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def volunteer(in_org):
+    return UserFactory(role="volunteer", requester_kind="")
+
+
+def aged(ticket: Ticket, minutes: int) -> Ticket:
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    return ticket
+
+
+def refs(tickets) -> list[int]:
+    return [t.number for t in tickets]
+
+
+def test_unassigned_first_then_oldest_first(in_org, volunteer):
+    old_taken = aged(ticket_make(subject="oud, in behandeling"), 90)
+    services.ticket_claim(ticket=old_taken, actor=volunteer)
+    new_free = aged(ticket_make(subject="nieuw"), 5)
+    old_free = aged(ticket_make(subject="oud"), 60)
+    newer_taken = aged(ticket_make(subject="nieuwer, in behandeling"), 30)
+    services.ticket_claim(ticket=newer_taken, actor=volunteer)
+    assert refs(queue_for(volunteer)) == refs([old_free, new_free, old_taken, newer_taken])
+
+
+def test_the_queue_holds_open_questions_unless_a_status_is_asked(in_org, volunteer):
+    open_ticket = ticket_make()
+    solved = services.ticket_resolve(ticket=ticket_make(), actor=volunteer, cause=BottleneckCause.OTHER)
+    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer)
+    assert refs(queue_for(volunteer)) == [open_ticket.number]
+    assert refs(queue_for(volunteer, QueueFilters(status=Status.RESOLVED))) == [solved.number]
+    assert refs(queue_for(volunteer, QueueFilters(status=Status.CLOSED))) == [closed.number]
+    assert refs(queue_for(volunteer, QueueFilters(status="nonsense"))) == [open_ticket.number]
+
+
+def test_filters_for_mine_unassigned_and_product(in_org, volunteer):
+    other = UserFactory(role="volunteer", requester_kind="")
+    mine = services.ticket_claim(ticket=ticket_make(), actor=volunteer)
+    theirs = services.ticket_claim(ticket=ticket_make(), actor=other)
+    free_alarm = ticket_make(product_slug="persoonlijk-alarm")
+    alarm = Product.objects.get(slug="persoonlijk-alarm")
+    assert refs(queue_for(volunteer, QueueFilters(mine=True))) == [mine.number]
+    assert refs(queue_for(volunteer, QueueFilters(unassigned=True))) == [free_alarm.number]
+    assert refs(queue_for(volunteer, QueueFilters(product=alarm.pk))) == [free_alarm.number]
+    assert theirs.number in refs(queue_for(volunteer))
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        ("Mijn printer print niet", "printers"),
+        ("De tablet blijft zwart", "tablets"),
+        ("Het alarm gaat steeds af", "alarmen"),
+        ("Ik kan niet inloggen op de app", "INLOGGEN"),
+    ],
+)
+def test_search_uses_dutch_stemming(in_org, volunteer, stored, asked):
+    wanted = ticket_make(subject="Vraag", body=stored)
+    ticket_make(subject="Iets anders", body="De medicijnen komen te laat")
+    assert refs(queue_for(volunteer, QueueFilters(q=asked))) == [wanted.number]
+
+
+def test_search_looks_in_the_subject_too(in_org, volunteer):
+    wanted = ticket_make(subject="Knop van de polsband", body="Hij doet niets.")
+    assert refs(queue_for(volunteer, QueueFilters(q="polsbanden"))) == [wanted.number]
+
+
+def test_search_by_reference_number_in_any_spelling(in_org, volunteer):
+    wanted = ticket_make()
+    ticket_make()
+    for asked in (wanted.reference, wanted.reference.lower(), f"tsa {wanted.number}", str(wanted.number)):
+        assert refs(queue_for(volunteer, QueueFilters(q=asked))) == [wanted.number], asked
+
+
+def test_hostile_search_text_is_just_text(in_org, volunteer):
+    ticket_make(body="gewone vraag")
+    for asked in ("'; DROP TABLE tickets_ticket; --", "a & | ! (", '"unclosed', "<script>"):
+        assert list(queue_for(volunteer, QueueFilters(q=asked))) == []
+
+
+def queries_of(action) -> list[str]:
+    """The SQL that `action` ran, without django-tenants' setting of the search path."""
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]
+
+
+def test_the_queue_costs_one_query_however_many_rows(in_org, volunteer):
+    for _ in range(3):
+        services.ticket_claim(ticket=ticket_make(requester=UserFactory()), actor=volunteer)
+
+    def render_rows() -> None:
+        for t in queue_for(volunteer):
+            str((t.number, t.product.name, t.assignee, t.requester, t.get_status_display()))
+
+    assert len(queries_of(render_rows)) == 1
+    for _ in range(5):
+        ticket_make(requester=UserFactory())
+    assert len(queries_of(render_rows)) == 1
+
+
+def test_a_requester_sees_only_their_own_questions_newest_first(in_org):
+    riet, kees = UserFactory(), UserFactory()
+    first = aged(ticket_make(requester=riet), 10)
+    second = ticket_make(requester=riet)
+    ticket_make(requester=kees)
+    assert refs(tickets_of_requester(riet)) == [second.number, first.number]
+
+
+def test_unread_until_the_helper_opens_it_and_again_after_new_activity(in_org, volunteer):
+    requester = UserFactory()
+    ticket = ticket_make(requester=requester)
+
+    def unread() -> bool:
+        return queue_for(volunteer).get(pk=ticket.pk).unread
+
+    assert unread()
+    services.ticket_mark_read(ticket=ticket, user=volunteer)
+    assert not unread()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now() + timedelta(seconds=1))
+    assert unread()
+    services.ticket_mark_read(ticket=ticket, user=volunteer)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now() - timedelta(seconds=1))
+    assert not unread()
+    other = UserFactory(role="volunteer", requester_kind="")
+    assert queue_for(other).get(pk=ticket.pk).unread

@@ -1,0 +1,337 @@
+"""The queue and the question page, as helpers, managers, requesters, strangers and other organisations."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from helpdesk.accounts.models import AuditEvent
+from tests.conftest import sign_in
+from tests.factories import ticket_make
+from tickets import services
+from tickets.models import Message, Status, Ticket
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def volunteer(org_a, make_user):
+    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
+
+
+@pytest.fixture
+def requester(org_a, make_user):
+    return make_user(org_a, role="requester", full_name="Riet Vraagsteller")
+
+
+@pytest.fixture
+def ticket(org_a, requester) -> Ticket:
+    with tenant_context(org_a):
+        return ticket_make(requester=requester, subject="Tablet blijft zwart", body="Het scherm is zwart.")
+
+
+@pytest.fixture
+def as_volunteer(client_a, org_a, volunteer):
+    return sign_in(client_a, org_a, volunteer)
+
+
+def ref(ticket: Ticket) -> str:
+    """The reference as organisation A's pages show it."""
+    return f"TSA-{ticket.number}"
+
+
+def reload(org, ticket: Ticket) -> Ticket:
+    with tenant_context(org):
+        return Ticket.objects.select_related("assignee").get(pk=ticket.pk)
+
+
+# --- The queue -----------------------------------------------------------------------------------------
+
+
+def test_volunteer_sees_the_queue(as_volunteer, ticket):
+    response = as_volunteer.get("/questions/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Questions</h1>" in html
+    assert ref(ticket) in html and "Tablet blijft zwart" in html
+    assert "Nobody yet" in html
+
+
+def test_htmx_gets_only_the_rows_of_the_queue(as_volunteer, ticket):
+    response = as_volunteer.get("/questions/?q=tablets", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="queue-rows"')
+    assert "<html" not in html and ref(ticket) in html
+    assert 'hx-get="/questions/?q=tablets"' in html
+
+
+def test_queue_search_and_filters_through_the_page(as_volunteer, org_a, ticket):
+    with tenant_context(org_a):
+        other = ticket_make(subject="Piepen", body="Het alarm gaat af", product_slug="persoonlijk-alarm")
+    html = as_volunteer.get("/questions/", {"q": "alarmen"}).content.decode()
+    assert ref(other) in html and ref(ticket) not in html
+    html = as_volunteer.get("/questions/", {"mine": "on"}).content.decode()
+    assert ref(other) not in html and "No questions match" in html
+
+
+def test_hostile_text_is_shown_escaped_in_the_queue(as_volunteer, org_a):
+    with tenant_context(org_a):
+        ticket_make(subject=HOSTILE, body=HOSTILE)
+    html = as_volunteer.get("/questions/").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("role", ["requester"])
+def test_refused_roles_get_404_on_the_queue(client_a, org_a, make_user, role):
+    sign_in(client_a, org_a, make_user(org_a, role=role))
+    assert client_a.get("/questions/").status_code == 404
+
+
+def test_manager_reads_the_queue_and_question_but_cannot_work(client_a, org_a, make_user, ticket):
+    manager = make_user(org_a, role="manager", requester_kind="")
+    sign_in(client_a, org_a, manager)
+    assert client_a.get("/questions/").status_code == 200
+    page = client_a.get(f"/questions/{ticket.number}/")
+    assert page.status_code == 200
+    assert "Take this question" not in page.content.decode()
+    assert client_a.post(f"/questions/{ticket.number}/claim/").status_code == 404
+    assert client_a.post(f"/questions/{ticket.number}/reply/", {"body": "Hoi"}).status_code == 404
+    assert reload(org_a, ticket).assignee is None
+
+
+def test_strangers_are_sent_to_sign_in(client_a, ticket):
+    for path in ("/questions/", f"/questions/{ticket.number}/", "/questions/mine/"):
+        response = client_a.get(path)
+        assert response.status_code == 302
+        assert "/account/" in response["Location"]
+    assert client_a.post(f"/questions/{ticket.number}/claim/").status_code == 302
+
+
+def test_volunteer_of_another_organisation_cannot_reach_this_one(org_a, org_b, make_user, client_b, ticket):
+    other = make_user(org_b, role="volunteer", requester_kind="")
+    sign_in(client_b, org_b, other)
+    # On their own host, the number of organisation A's question is unknown.
+    assert client_b.get(f"/questions/{ticket.number}/").status_code == 404
+    assert client_b.post(f"/questions/{ticket.number}/claim/").status_code == 404
+    # Their session carried to organisation A's host counts for nothing there.
+    client_b.defaults["HTTP_HOST"] = org_a.host
+    assert client_b.get("/questions/").status_code == 302
+    assert client_b.post(f"/questions/{ticket.number}/claim/").status_code == 302
+    assert reload(org_a, ticket).assignee is None
+
+
+# --- The question page ---------------------------------------------------------------------------------
+
+
+def test_question_page_escapes_hostile_text_and_audits_the_look(as_volunteer, org_a, volunteer):
+    with tenant_context(org_a):
+        hostile = ticket_make(subject="Vraag", body=HOSTILE)
+        services.note_add(ticket=hostile, actor=volunteer, body=HOSTILE)
+    html = as_volunteer.get(f"/questions/{hostile.number}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert html.count("&lt;script&gt;") == 2
+    with tenant_context(org_a):
+        assert AuditEvent.objects.filter(action="ticket_viewed", actor=volunteer, target_id=str(hostile.pk)).exists()
+
+
+def test_unknown_question_and_unknown_action_are_404(as_volunteer, ticket):
+    assert as_volunteer.get("/questions/999999/").status_code == 404
+    assert as_volunteer.post(f"/questions/{ticket.number}/explode/").status_code == 404
+    assert as_volunteer.get(f"/questions/{ticket.number}/claim/").status_code == 405
+
+
+def test_claim_from_the_page(as_volunteer, org_a, ticket, volunteer):
+    response = as_volunteer.post(f"/questions/{ticket.number}/claim/", follow=True)
+    assert "You took this question" in response.content.decode()
+    changed = reload(org_a, ticket)
+    assert changed.assignee == volunteer and changed.status == Status.IN_PROGRESS
+
+
+def test_a_late_claim_is_told_plainly(client_a, org_a, make_user, ticket, volunteer):
+    with tenant_context(org_a):
+        services.ticket_claim(ticket=ticket, actor=volunteer)
+    sign_in(client_a, org_a, make_user(org_a, role="volunteer", requester_kind=""))
+    response = client_a.post(f"/questions/{ticket.number}/claim/", follow=True)
+    assert "Vera Vrijwilliger took this question just before you." in response.content.decode()
+    assert reload(org_a, ticket).assignee == volunteer
+
+
+def test_reply_and_note_from_the_page(as_volunteer, org_a, ticket):
+    assert as_volunteer.post(f"/questions/{ticket.number}/reply/", {"body": "Zet hem uit en aan."}).status_code == 302
+    assert as_volunteer.post(f"/questions/{ticket.number}/note/", {"note-body": "Bel leverancier"}).status_code == 302
+    with tenant_context(org_a):
+        found = list(Message.objects.filter(ticket=ticket).values_list("body", "is_internal"))
+        assert found == [("Zet hem uit en aan.", False), ("Bel leverancier", True)]
+        assert Ticket.objects.get(pk=ticket.pk).first_response_at is not None
+
+
+def test_an_empty_reply_keeps_the_page_and_says_what_is_wrong(as_volunteer, org_a, ticket):
+    response = as_volunteer.post(f"/questions/{ticket.number}/reply/", {"body": "   "})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    assert "There is a problem" in html and 'href="#id_body"' in html
+    with tenant_context(org_a):
+        assert not Message.objects.filter(ticket=ticket).exists()
+
+
+def test_an_invalid_note_keeps_what_was_typed_in_the_other_form(as_volunteer, ticket):
+    too_long = "x" * 5001
+    response = as_volunteer.post(f"/questions/{ticket.number}/note/", {"note-body": too_long})
+    assert response.status_code == 200
+    assert too_long in response.content.decode()
+
+
+def test_status_changes_from_the_page(as_volunteer, org_a, ticket):
+    number = ticket.number
+    as_volunteer.post(f"/questions/{number}/claim/")
+    as_volunteer.post(f"/questions/{number}/waiting/")
+    assert reload(org_a, ticket).status == Status.WAITING
+    response = as_volunteer.post(f"/questions/{number}/resolve/", {})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    as_volunteer.post(f"/questions/{number}/resolve/", {"resolve-cause": "account"})
+    solved = reload(org_a, ticket)
+    assert solved.status == Status.RESOLVED and solved.bottleneck_cause == "account"
+    as_volunteer.post(f"/questions/{number}/close/")
+    assert reload(org_a, ticket).status == Status.CLOSED
+    response = as_volunteer.post(f"/questions/{number}/waiting/", follow=True)
+    assert "This change is not possible now" in response.content.decode()
+    as_volunteer.post(f"/questions/{number}/reopen/")
+    assert reload(org_a, ticket).status == Status.IN_PROGRESS
+    as_volunteer.post(f"/questions/{number}/release/")
+    released = reload(org_a, ticket)
+    assert released.assignee is None and released.status == Status.NEW
+
+
+def test_change_product_and_topic_from_the_page(as_volunteer, org_a, ticket):
+    from tenants.models import Product
+
+    alarm = Product.objects.get(slug="persoonlijk-alarm")
+    dispenser = Product.objects.get(slug="medicijndispenser")
+    response = as_volunteer.post(f"/questions/{ticket.number}/about/", {"about-product": dispenser.pk})
+    assert response.status_code == 200  # not a product of this organisation
+    as_volunteer.post(f"/questions/{ticket.number}/about/", {"about-product": alarm.pk, "about-topic": "Batterij"})
+    changed = reload(org_a, ticket)
+    assert changed.product_id == alarm.pk and changed.topic == "Batterij"
+
+
+# --- The requester ---------------------------------------------------------------------------------------
+
+
+def test_requester_follows_their_question_without_internal_notes(client_a, org_a, requester, volunteer, ticket):
+    with tenant_context(org_a):
+        services.reply_post(ticket=ticket, actor=volunteer, body="Staat de stekker erin?")
+        services.note_add(ticket=ticket, actor=volunteer, body="Geheime notitie")
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
+    sign_in(client_a, org_a, requester)
+    assert client_a.get(f"/questions/{ticket.number}/").url == f"/questions/{ticket.number}/follow/"
+    html = client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
+    assert "Staat de stekker erin?" in html and "Geheime notitie" not in html
+    assert ref(ticket) in client_a.get("/questions/mine/").content.decode()
+    client_a.post(f"/questions/{ticket.number}/follow/", {"body": "Ja, maar hij doet het niet."})
+    assert reload(org_a, ticket).status == Status.IN_PROGRESS
+
+
+def test_a_requester_cannot_open_someone_elses_question(client_a, org_a, make_user, ticket):
+    sign_in(client_a, org_a, make_user(org_a, role="requester"))
+    assert client_a.get(f"/questions/{ticket.number}/").status_code == 404
+    assert client_a.get(f"/questions/{ticket.number}/follow/").status_code == 404
+    assert client_a.post(f"/questions/{ticket.number}/follow/", {"body": "hoi"}).status_code == 404
+    assert client_a.post(f"/questions/{ticket.number}/reply/", {"body": "hoi"}).status_code == 404
+
+
+def test_requester_says_solved_or_still_needs_help(client_a, org_a, requester, volunteer, ticket):
+    with tenant_context(org_a):
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
+    sign_in(client_a, org_a, requester)
+    page = client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
+    assert "This solved it" in page and "I still need help" in page
+    client_a.post(f"/questions/{ticket.number}/follow/solved/")
+    assert reload(org_a, ticket).status == Status.RESOLVED
+    client_a.post(f"/questions/{ticket.number}/follow/help/")
+    assert reload(org_a, ticket).status == Status.IN_PROGRESS
+    assert client_a.get(f"/questions/{ticket.number}/follow/solved/").status_code == 405
+
+
+def test_helpers_and_others_cannot_press_the_requesters_buttons(as_volunteer, org_a, volunteer, ticket):
+    with tenant_context(org_a):
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
+    assert as_volunteer.post(f"/questions/{ticket.number}/follow/solved/").status_code == 404
+    assert as_volunteer.post(f"/questions/{ticket.number}/follow/help/").status_code == 404
+    assert reload(org_a, ticket).status == Status.WAITING
+
+
+# --- Phone and desk intake -------------------------------------------------------------------------------
+
+
+def intake_data(**changes) -> dict[str, str]:
+    from tenants.models import Product
+
+    data = {
+        "channel": "phone",
+        "product": str(Product.objects.get(slug="beeldbel-tablet").pk),
+        "subject": "Tablet gaat niet aan",
+        "body": "Mevrouw belde: het scherm blijft zwart.",
+        "contact_name": "Piet de Zoon",
+        "contact_method": "call_back",
+        "contact_phone": "020 123 4567",
+        "contact_email": "",
+        "on_behalf_of_name": "Mevrouw de Vries",
+        "on_behalf_relation": "informal_carer",
+        "priority": "urgent",
+    }
+    data.update(changes)
+    return data
+
+
+def test_volunteer_records_a_phone_question_without_an_account(as_volunteer, org_a, volunteer):
+    response = as_volunteer.post("/questions/record/", intake_data(), follow=True)
+    assert response.status_code == 200
+    with tenant_context(org_a):
+        ticket = Ticket.objects.get(subject="Tablet gaat niet aan")
+        assert ticket.requester is None and ticket.channel == "phone" and ticket.priority == "urgent"
+        assert ticket.on_behalf_of_name == "Mevrouw de Vries"
+        assert ticket.events.get().actor == volunteer
+    assert f"Question {ref(ticket)} is recorded." in response.content.decode()
+
+
+def test_intake_needs_a_way_to_answer_and_keeps_what_was_typed(as_volunteer, org_a):
+    response = as_volunteer.post("/questions/record/", intake_data(contact_phone="", subject="Mijn vraag"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html and 'href="#id_contact_phone"' in html
+    assert 'value="Mijn vraag"' in html
+    with tenant_context(org_a):
+        assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["requester", "manager"])
+def test_intake_is_refused_to_roles_that_do_not_help(client_a, org_a, make_user, role):
+    sign_in(client_a, org_a, make_user(org_a, role=role))
+    assert client_a.get("/questions/record/").status_code == 404
+    assert client_a.post("/questions/record/", intake_data()).status_code == 404
+
+
+def test_intake_from_another_organisation_is_refused(client_b, org_a, org_b, make_user):
+    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+    client_b.defaults["HTTP_HOST"] = org_a.host
+    assert client_b.post("/questions/record/", intake_data()).status_code == 302
+    with tenant_context(org_a):
+        assert not Ticket.objects.exists()
+
+
+def test_history_speaks_in_labels(as_volunteer, ticket):
+    as_volunteer.post(f"/questions/{ticket.number}/claim/")
+    html = as_volunteer.get(f"/questions/{ticket.number}/").content.decode()
+    assert "changed the status: New → Being answered" in html
+    assert "in_progress" not in html.split("<h2>History</h2>")[1]
+
+
+def test_the_queue_marks_questions_new_for_you_until_opened(as_volunteer, ticket):
+    assert "(new for you)" in as_volunteer.get("/questions/").content.decode()
+    as_volunteer.get(f"/questions/{ticket.number}/")
+    assert "(new for you)" not in as_volunteer.get("/questions/").content.decode()

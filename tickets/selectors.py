@@ -1,0 +1,117 @@
+"""Reads about questions: the volunteers' queue, a requester's questions, one conversation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+
+from tickets.models import OPEN_STATUSES, Message, NotificationPreference, Status, Ticket, TicketEvent, TicketRead
+
+if TYPE_CHECKING:
+    from helpdesk.accounts.models import User
+
+# "AMP-1042", "amp 1042" or "1042": somebody looking for one question by its reference.
+REFERENCE_RE = re.compile(r"^\s*(?:[A-Za-z]{2,5}[\s-]*)?(\d{1,9})\s*$")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    product: int | None = None
+    status: str = ""  # empty: every open status
+    mine: bool = False
+    unassigned: bool = False
+    q: str = ""
+
+
+def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticket]:
+    """The organisation's questions for helpers: unassigned first, then oldest first.
+
+    Each question carries `unread`: something happened since `user` last opened it.
+    `q` searches subject and text with Dutch stemming ("printers" finds "printer"), or finds one
+    question by its reference number.
+    """
+    filters = filters or QueueFilters()
+    tickets = Ticket.objects.select_related("product", "assignee", "requester")
+    if filters.status in Status.values:
+        tickets = tickets.filter(status=filters.status)
+    else:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if filters.product:
+        tickets = tickets.filter(product_id=filters.product)
+    if filters.mine:
+        tickets = tickets.filter(assignee_id=user.pk)
+    if filters.unassigned:
+        tickets = tickets.filter(assignee__isnull=True)
+    query = filters.q.strip()
+    if query:
+        reference = REFERENCE_RE.match(query)
+        if reference:
+            tickets = tickets.filter(number=int(reference.group(1)))
+        else:
+            tickets = tickets.filter(search=SearchQuery(query, config="dutch", search_type="websearch"))
+    seen = TicketRead.objects.filter(ticket=OuterRef("pk"), user_id=user.pk, seen_at__gte=OuterRef("updated_at"))
+    return tickets.annotate(
+        taken=Case(When(assignee__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        unread=~Exists(seen),
+    ).order_by("taken", "created_at", "pk")
+
+
+def tickets_of_requester(user: User) -> QuerySet[Ticket]:
+    """A requester's own questions, newest first."""
+    return Ticket.objects.filter(requester_id=user.pk).select_related("product").order_by("-created_at", "-pk")
+
+
+def messages_for(ticket: Ticket, *, include_internal: bool) -> QuerySet[Message]:
+    """The conversation of a question; internal notes only for helpers."""
+    messages = ticket.messages.select_related("author")
+    if not include_internal:
+        messages = messages.filter(is_internal=False)
+    return messages.order_by("created_at", "pk")
+
+
+def events_for(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor").order_by("at", "pk")
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def ticket_by_reference_and_contact(reference: str, contact: str) -> Ticket | None:
+    """The question with this number whose e-mail address or phone number matches; else None.
+
+    The reference may have any case, spaces or dashes; a phone number matches on its digits.
+    """
+    found = REFERENCE_RE.match(reference.replace("-", " "))
+    contact = contact.strip()
+    if not found or not contact:
+        return None
+    ticket = Ticket.objects.filter(number=int(found.group(1))).first()
+    if ticket is None:
+        return None
+    if "@" in contact:
+        return ticket if ticket.contact_email and ticket.contact_email.lower() == contact.lower() else None
+    digits = _digits(contact)
+    return ticket if len(digits) >= 6 and _digits(ticket.contact_phone) == digits else None
+
+
+def helpers_to_notify(mode: str) -> QuerySet[User]:
+    """Active volunteers with an e-mail address who chose `mode` (no choice yet: right away)."""
+    from helpdesk.accounts.models import Role, User
+
+    helpers = User.objects.filter(role=Role.VOLUNTEER, is_active=True, email__isnull=False).exclude(email="")
+    chosen = NotificationPreference.objects.filter(user=OuterRef("pk"))
+    if mode == NotificationPreference.NewQuestions.IMMEDIATELY:
+        return helpers.exclude(Exists(chosen.exclude(new_questions=mode)))
+    return helpers.filter(Exists(chosen.filter(new_questions=mode)))
+
+
+def new_questions_since(since: datetime) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(created_at__gte=since, status=Status.NEW).select_related("product").order_by("created_at")
+    )

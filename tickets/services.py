@@ -1,0 +1,454 @@
+"""Writes about questions: asking, taking, answering, notes and every status change.
+
+Each function takes the acting person as `actor=`, runs in one transaction, writes a line of
+history (`TicketEvent`) for every change and a row in the organisation's audit log. Services that
+change an existing question lock its row first and return the fresh, changed question.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk.accounts.audit import audit
+from helpdesk.tasks import delay_on_commit
+from tenants.selectors import current_organisation
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    BottleneckCause,
+    Channel,
+    ContactMethod,
+    InvalidTransition,
+    Message,
+    NotificationPreference,
+    OnBehalfRelation,
+    Priority,
+    ReferenceCounter,
+    SavedReply,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketRead,
+)
+
+if TYPE_CHECKING:
+    from helpdesk.accounts.models import User
+    from tenants.models import Product
+    from tickets.uploads import CleanPhoto
+
+__all__ = [
+    "InvalidTransition",
+    "TicketAlreadyClaimed",
+    "TicketClosed",
+    "TicketError",
+    "attachment_add",
+    "note_add",
+    "notification_preference_set",
+    "reply_post",
+    "saved_reply_create",
+    "saved_reply_delete",
+    "ticket_change_product",
+    "ticket_change_topic",
+    "ticket_claim",
+    "ticket_close",
+    "ticket_create",
+    "ticket_mark_read",
+    "ticket_record_view",
+    "ticket_release",
+    "ticket_reopen",
+    "ticket_requester_needs_help",
+    "ticket_requester_solved",
+    "ticket_resolve",
+    "ticket_set_waiting",
+    "tickets_close_unanswered_resolved",
+]
+
+
+class TicketError(Exception):
+    """A change to a question that cannot be made."""
+
+
+class TicketAlreadyClaimed(TicketError):
+    """Somebody else took the question first."""
+
+    def __init__(self, assignee: User | None) -> None:
+        self.assignee = assignee
+        super().__init__(f"The question is already taken by {assignee}.")
+
+
+class TicketClosed(TicketError):
+    """The question is closed; it must be reopened before anyone writes in it."""
+
+
+def _name(actor: User | None) -> str:
+    return actor.full_name if actor is not None else ""
+
+
+def _event(ticket: Ticket, *, actor: User | None, kind: str, from_value: str = "", to_value: str = "") -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=_name(actor),
+        kind=kind,
+        from_value=str(from_value)[:200],
+        to_value=str(to_value)[:200],
+    )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _change_status(ticket: Ticket, *, actor: User | None, to: str) -> None:
+    """Moves a locked question to `to`, keeping the timestamps right. The caller saves."""
+    ticket.check_transition(to)
+    now = timezone.now()
+    old = ticket.status
+    ticket.status = to
+    if to == Status.RESOLVED:
+        ticket.resolved_at = now
+    elif to == Status.CLOSED:
+        ticket.closed_at = now
+        if ticket.resolved_at is None:
+            ticket.resolved_at = now
+    else:
+        ticket.resolved_at = None
+        ticket.closed_at = None
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.STATUS, from_value=old, to_value=to)
+
+
+def _is_product_of_organisation(product: Product) -> bool:
+    organisation = current_organisation()
+    if organisation is None:
+        return False
+    return organisation.active_products().filter(pk=product.pk).exists()
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User | None,
+    product: Product,
+    subject: str,
+    body: str,
+    requester: User | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    contact_method: str = ContactMethod.WEBSITE,
+    on_behalf_of_name: str = "",
+    on_behalf_relation: str = OnBehalfRelation.NONE,
+    topic: str = "",
+    channel: str = Channel.WEB,
+    priority: str = Priority.NORMAL,
+) -> Ticket:
+    """Files a question and gives it the organisation's next reference number.
+
+    `requester` is the account that asks, if any; phone and desk intake may have none. Contact
+    details that are left empty are filled in from the requester's account.
+    """
+    if not _is_product_of_organisation(product):
+        raise TicketError("This organisation does not support that product.")
+    if requester is not None:
+        contact_name = contact_name or requester.full_name
+        contact_email = contact_email or (requester.email or "")
+        contact_phone = contact_phone or requester.phone
+    ticket = Ticket.objects.create(
+        number=ReferenceCounter.next_number(),
+        requester=requester,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        contact_method=contact_method,
+        on_behalf_of_name=on_behalf_of_name,
+        on_behalf_relation=on_behalf_relation,
+        product=product,
+        topic=topic,
+        channel=channel,
+        subject=subject,
+        body=body,
+        priority=priority,
+    )
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW)
+    audit(actor=actor, action="ticket_created", target=ticket, reference=ticket.reference, channel=channel)
+    from tickets import tasks
+
+    if ticket.contact_email:
+        delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
+    delay_on_commit(tasks.notify_helpers_of_new_question, ticket_id=ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim(*, ticket: Ticket, actor: User) -> Ticket:
+    """Makes `actor` the helper of an open, unassigned question.
+
+    When two people claim at once, exactly one wins: the second waits for the first's row lock,
+    then reads the committed row, sees the helper and gets `TicketAlreadyClaimed`. Claiming one's
+    own question again changes nothing.
+    """
+    # No join here: after waiting for a lock, PostgreSQL re-reads the locked row but not the rows
+    # joined to it, so the helper is loaded on its own.
+    ticket = _locked(ticket)
+    if ticket.assignee_id is not None:
+        if ticket.assignee_id == actor.pk:
+            return ticket
+        raise TicketAlreadyClaimed(ticket.assignee)
+    if ticket.status not in OPEN_STATUSES:
+        raise TicketClosed("Only open questions can be taken.")
+    ticket.assignee = actor
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.CLAIMED, to_value=_name(actor))
+    if ticket.status == Status.NEW:
+        _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    ticket.save()
+    audit(actor=actor, action="ticket_claimed", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_release(*, ticket: Ticket, actor: User) -> Ticket:
+    """Gives a question back to the queue, so another helper can take it."""
+    ticket = _locked(ticket)
+    if ticket.assignee_id is None:
+        return ticket
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNEE, from_value=str(ticket.assignee), to_value="")
+    ticket.assignee = None
+    if ticket.status == Status.IN_PROGRESS:
+        _change_status(ticket, actor=actor, to=Status.NEW)
+    ticket.save()
+    audit(actor=actor, action="ticket_released", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def _is_requester(ticket: Ticket, actor: User | None) -> bool:
+    return actor is None or (ticket.requester_id is not None and actor.pk == ticket.requester_id)
+
+
+@transaction.atomic
+def reply_post(*, ticket: Ticket, actor: User | None, body: str) -> Message:
+    """Adds a public reply to the conversation.
+
+    From a helper: the first one sets `first_response_at`, and a new question becomes in progress.
+    From the requester (`actor` is the requester, or None when they opened the question with its
+    reference and contact check): a question that waited for them or was solved opens again.
+    """
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed("This question is closed.")
+    from_requester = _is_requester(ticket, actor)
+    author_name = _name(actor) or ticket.contact_name
+    message = Message.objects.create(
+        ticket=ticket, author=actor, author_name=author_name, body=body, from_requester=from_requester
+    )
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.REPLIED)
+    if from_requester:
+        if ticket.status in (Status.WAITING, Status.RESOLVED):
+            _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    else:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = message.created_at
+        if ticket.status == Status.NEW:
+            _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+        from tickets import tasks
+
+        delay_on_commit(tasks.notify_requester_of_reply, message_id=message.pk)
+    ticket.save()
+    audit(
+        actor=actor,
+        action="ticket_replied",
+        target=ticket,
+        reference=ticket.reference,
+        from_requester=from_requester,
+    )
+    return message
+
+
+@transaction.atomic
+def note_add(*, ticket: Ticket, actor: User, body: str) -> Message:
+    """Adds an internal note for helpers; the requester never sees it."""
+    ticket = _locked(ticket)
+    message = Message.objects.create(ticket=ticket, author=actor, author_name=_name(actor), body=body, is_internal=True)
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.NOTE)
+    ticket.save(update_fields=["updated_at"])
+    audit(actor=actor, action="ticket_note_added", target=ticket, reference=ticket.reference)
+    return message
+
+
+def _status_service(ticket: Ticket, *, actor: User | None, to: str, action: str) -> Ticket:
+    ticket = _locked(ticket)
+    _change_status(ticket, actor=actor, to=to)
+    ticket.save()
+    audit(actor=actor, action=action, target=ticket, reference=ticket.reference, status=to)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_waiting(*, ticket: Ticket, actor: User) -> Ticket:
+    """The helper waits for an answer from the requester."""
+    return _status_service(ticket, actor=actor, to=Status.WAITING, action="ticket_waiting")
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
+    """Marks the question solved, with the bottleneck cause that reports count."""
+    if cause not in BottleneckCause.values:
+        raise TicketError(f"Unknown bottleneck cause: {cause!r}.")
+    ticket = _locked(ticket)
+    _change_status(ticket, actor=actor, to=Status.RESOLVED)
+    ticket.bottleneck_cause = cause
+    ticket.save()
+    audit(actor=actor, action="ticket_resolved", target=ticket, reference=ticket.reference, cause=cause)
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor: User | None) -> Ticket:
+    return _status_service(ticket, actor=actor, to=Status.CLOSED, action="ticket_closed")
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """Opens a solved or closed question again ("I still need help")."""
+    ticket = _locked(ticket)
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise InvalidTransition("Only a solved or closed question can be reopened.")
+    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    ticket.save()
+    audit(actor=actor, action="ticket_reopened", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_product(*, ticket: Ticket, actor: User, product: Product) -> Ticket:
+    if not _is_product_of_organisation(product):
+        raise TicketError("This organisation does not support that product.")
+    ticket = _locked(ticket)
+    if ticket.product_id == product.pk:
+        return ticket
+    old = ticket.product
+    ticket.product = product
+    ticket.save()
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.PRODUCT, from_value=old.name, to_value=product.name)
+    audit(actor=actor, action="ticket_product_changed", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_topic(*, ticket: Ticket, actor: User, topic: str) -> Ticket:
+    ticket = _locked(ticket)
+    if ticket.topic == topic:
+        return ticket
+    old = ticket.topic
+    ticket.topic = topic
+    ticket.save()
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.TOPIC, from_value=old, to_value=topic)
+    audit(actor=actor, action="ticket_topic_changed", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def ticket_record_view(*, ticket: Ticket, actor: User) -> None:
+    """Writes a staff member's look at a question to the organisation's audit log."""
+    audit(actor=actor, action="ticket_viewed", target=ticket, reference=ticket.reference)
+
+
+@transaction.atomic
+def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """The requester says "this solved it".
+
+    A solved question closes; an open one becomes solved, and its helper still picks the cause.
+    """
+    ticket = _locked(ticket)
+    if ticket.status == Status.RESOLVED:
+        _change_status(ticket, actor=actor, to=Status.CLOSED)
+    elif ticket.status in OPEN_STATUSES:
+        _change_status(ticket, actor=actor, to=Status.RESOLVED)
+    else:
+        return ticket
+    ticket.save()
+    audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """The requester says "I still need help": the question goes back to its helpers."""
+    ticket = _locked(ticket)
+    if ticket.status == Status.IN_PROGRESS or ticket.status == Status.NEW:
+        return ticket
+    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    ticket.save()
+    audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def ticket_mark_read(*, ticket: Ticket, user: User) -> None:
+    """Remembers that `user` has seen the question as it is now; their queue stops marking it."""
+    TicketRead.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})
+
+
+def tickets_close_unanswered_resolved(*, older_than: timedelta) -> int:
+    """Closes solved questions whose requester did not react within `older_than`.
+
+    Each question closes in its own transaction and gets its own history line, by nobody.
+    Returns how many closed. Running it twice closes nothing more: it is safe to retry.
+    """
+    cutoff = timezone.now() - older_than
+    closed = 0
+    for pk in Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk, status=Status.RESOLVED).first()
+            if ticket is None or ticket.resolved_at is None or ticket.resolved_at >= cutoff:
+                continue
+            _change_status(ticket, actor=None, to=Status.CLOSED)
+            ticket.save()
+            audit(actor=None, action="ticket_closed_automatically", target=ticket, reference=ticket.reference)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def attachment_add(*, ticket: Ticket, actor: User | None, photo: CleanPhoto) -> Attachment:
+    """Stores a checked photo with the question, in the organisation's own media folder."""
+    from django.core.files.base import ContentFile
+
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed("This question is closed.")
+    attachment = Attachment(
+        ticket=ticket,
+        original_name=photo.original_name,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        uploaded_by=actor if actor is not None and actor.pk else None,
+        from_requester=_is_requester(ticket, actor),
+    )
+    attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+    attachment.save()
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.ATTACHED, to_value=photo.original_name)
+    ticket.save(update_fields=["updated_at"])
+    audit(actor=actor, action="ticket_photo_added", target=ticket, reference=ticket.reference)
+    return attachment
+
+
+def notification_preference_set(*, user: User, new_questions: str) -> NotificationPreference:
+    """How `user` wants to hear about new questions: right away, once a day, or not at all."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"new_questions": new_questions}
+    )
+    audit(actor=user, action="notification_preference_set", new_questions=new_questions)
+    return preference
+
+
+def saved_reply_create(*, actor: User, title: str, body: str) -> SavedReply:
+    saved = SavedReply.objects.create(title=title, body=body, created_by=actor)
+    audit(actor=actor, action="saved_reply_created", target=saved, title=title)
+    return saved
+
+
+def saved_reply_delete(*, actor: User, saved: SavedReply) -> None:
+    audit(actor=actor, action="saved_reply_deleted", target=saved, title=saved.title)
+    saved.delete()

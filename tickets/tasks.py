@@ -1,0 +1,129 @@
+"""Background work about questions. Tasks run in the schema they were sent from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tenants.selectors import current_organisation
+from tickets.models import Message, Ticket
+from tickets.services import tickets_close_unanswered_resolved
+
+# Days a solved question stays open for a reaction before it closes itself.
+AUTO_CLOSE_DAYS = 14
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_requester_of_reply(*, message_id: int) -> bool:
+    """E-mails the requester that a helper answered, when an address is known.
+
+    Internal notes and the requester's own messages are never sent; a missing message is skipped.
+    """
+    message = (
+        Message.objects.select_related("ticket", "ticket__requester")
+        .filter(pk=message_id, is_internal=False, from_requester=False)
+        .first()
+    )
+    if message is None or not message.ticket.contact_email:
+        return False
+    ticket = message.ticket
+    requester = ticket.requester
+    context = {"ticket": ticket, "message": message, "organisation": current_organisation()}
+    with translation.override(requester.language if requester is not None and requester.language else "nl"):
+        subject = render_to_string("tickets/email/reply_subject.txt", context).strip()
+        body = render_to_string("tickets/email/reply_body.txt", context)
+    send_mail(subject, body, None, [ticket.contact_email])
+    return True
+
+
+@shared_task(acks_late=True)
+def close_resolved_questions() -> int:
+    """Closes, in every active organisation, solved questions that had no reaction in time.
+
+    The period is the organisation's `auto_close_days` when it has one, else AUTO_CLOSE_DAYS.
+    """
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import CareOrganisation
+
+    closed = 0
+    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
+        days = getattr(organisation, "auto_close_days", None) or AUTO_CLOSE_DAYS
+        with tenant_context(organisation):
+            closed += tickets_close_unanswered_resolved(older_than=timedelta(days=days))
+    return closed
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_question_confirmation(*, ticket_id: int) -> bool:
+    """E-mails the reference number and a link that opens the question without an account."""
+    from tickets.tokens import follow_token_make
+
+    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
+    if ticket is None or not ticket.contact_email:
+        return False
+    organisation = current_organisation()
+    url = organisation.absolute_url(reverse("tickets:open_link", kwargs={"token": follow_token_make(ticket.pk)}))
+    context = {"ticket": ticket, "organisation": organisation, "url": url}
+    requester = ticket.requester
+    with translation.override(requester.language if requester is not None and requester.language else "nl"):
+        subject = render_to_string("tickets/email/confirmation_subject.txt", context).strip()
+        body = render_to_string("tickets/email/confirmation_body.txt", context)
+    send_mail(subject, body, None, [ticket.contact_email])
+    return True
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_helpers_of_new_question(*, ticket_id: int) -> int:
+    """E-mails the volunteers who want to hear right away about a new question. Returns how many."""
+    from tickets.models import NotificationPreference
+    from tickets.selectors import helpers_to_notify
+
+    ticket = Ticket.objects.select_related("product").filter(pk=ticket_id).first()
+    if ticket is None:
+        return 0
+    organisation = current_organisation()
+    url = organisation.absolute_url(reverse("tickets:detail", kwargs={"number": ticket.number}))
+    sent = 0
+    for helper in helpers_to_notify(NotificationPreference.NewQuestions.IMMEDIATELY):
+        context = {"ticket": ticket, "organisation": organisation, "url": url, "helper": helper}
+        with translation.override(helper.language or "nl"):
+            subject = render_to_string("tickets/email/new_question_subject.txt", context).strip()
+            body = render_to_string("tickets/email/new_question_body.txt", context)
+        send_mail(subject, body, None, [helper.email])
+        sent += 1
+    return sent
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    """Once a day, in every active organisation: one e-mail per volunteer who chose a digest,
+    listing the questions of the last day that nobody has taken yet."""
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import CareOrganisation
+    from tickets.models import NotificationPreference
+    from tickets.selectors import helpers_to_notify, new_questions_since
+
+    sent = 0
+    since = timezone.now() - timedelta(days=1)
+    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
+        with tenant_context(organisation):
+            tickets = list(new_questions_since(since))
+            if not tickets:
+                continue
+            url = organisation.absolute_url(reverse("tickets:queue"))
+            for helper in helpers_to_notify(NotificationPreference.NewQuestions.DAILY):
+                context = {"tickets": tickets, "organisation": organisation, "url": url, "helper": helper}
+                with translation.override(helper.language or "nl"):
+                    subject = render_to_string("tickets/email/digest_subject.txt", context).strip()
+                    body = render_to_string("tickets/email/digest_body.txt", context)
+                send_mail(subject, body, None, [helper.email])
+                sent += 1
+    return sent

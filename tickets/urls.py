@@ -1,0 +1,34 @@
+"""Addresses of questions, under /questions/ on an organisation's host."""
+
+from django.urls import path
+
+from tickets.views import ask, files, intake, requester, staff
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", staff.queue, name="queue"),
+    path("mine/", requester.my_questions, name="mine"),
+    path("notifications/", staff.notifications, name="notifications"),
+    path("saved-replies/", staff.saved_replies, name="saved_replies"),
+    path("saved-replies/<int:pk>/delete/", staff.saved_reply_delete, name="saved_reply_delete"),
+    path("open/", requester.open_question, name="open"),
+    path("open/<str:token>/", requester.open_link, name="open_link"),
+    path("ask/", ask.ask_start, name="ask_start"),
+    path("ask/check/", ask.ask_check, name="ask_check"),
+    path("ask/sent/", ask.ask_done, name="ask_done"),
+    path("ask/<slug:step>/", ask.ask_step, name="ask_step"),
+    path("record/", intake.intake, name="intake"),
+    path("<int:number>/", staff.detail, name="detail"),
+    path("<int:number>/follow/", requester.follow, name="follow"),
+    path("<int:number>/follow/solved/", requester.solved, name="solved"),
+    path("<int:number>/follow/help/", requester.needs_help, name="needs_help"),
+    path("<int:number>/photos/", files.photo_add, name="photo_add"),
+    path("<int:number>/photos/<int:pk>/", files.photo_show, name="photo_show"),
+    path("<int:number>/claim/", staff.claim, name="claim"),
+    path("<int:number>/reply/", staff.reply, name="reply"),
+    path("<int:number>/note/", staff.note, name="note"),
+    path("<int:number>/resolve/", staff.resolve, name="resolve"),
+    path("<int:number>/about/", staff.about, name="about"),
+    path("<int:number>/<slug:action>/", staff.change, name="change"),
+]

@@ -1,0 +1,1 @@
+"""Pages about questions. Views are thin: check access, validate, call one service, render."""

@@ -1,0 +1,113 @@
+"""Pages for the person who asked: their questions, and one conversation to follow and answer.
+
+Without an account, a browser opens a question with the magic link from the confirmation
+e-mail, or with the question's number plus the e-mail address or phone number given. The
+session then remembers which questions it may open.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk import permissions, throttle
+from helpdesk.decorators import allowed_if
+from tickets import services
+from tickets.forms import OpenQuestionForm, PhotoForm, RequesterReplyForm
+from tickets.models import Ticket
+from tickets.selectors import messages_for, ticket_by_reference_and_contact, tickets_of_requester
+from tickets.tokens import FollowLinkError, follow_token_read
+
+OPENED_KEY = "tickets_opened"
+OPEN_FAILURE_LIMIT = 10
+
+
+def _opened(request: HttpRequest) -> frozenset[int]:
+    return frozenset(request.session.get(OPENED_KEY, []))
+
+
+def _remember(request: HttpRequest, ticket: Ticket) -> None:
+    request.session[OPENED_KEY] = sorted(_opened(request) | {ticket.pk})
+
+
+def _followed(request: HttpRequest, number: int) -> Ticket:
+    ticket = get_object_or_404(Ticket.objects.select_related("product"), number=number)
+    if permissions.can_follow_ticket(request.user, ticket, opened=_opened(request)):
+        return ticket
+    raise Http404
+
+
+def _actor(request: HttpRequest) -> object:
+    return request.user if request.user.is_authenticated else None
+
+
+@allowed_if(permissions.is_tenant_member)
+def my_questions(request: HttpRequest) -> HttpResponse:
+    return render(request, "tickets/mine.html", {"tickets": tickets_of_requester(request.user)})
+
+
+def follow(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _followed(request, number)
+    form = RequesterReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_post(ticket=ticket, actor=_actor(request), body=form.cleaned_data["body"])
+        except services.TicketClosed:
+            messages.error(request, _("This question is closed. Please ask a new question."))
+        else:
+            messages.success(request, _("Thank you. We got your message."))
+        return redirect("tickets:follow", number=ticket.number)
+    context = {
+        "ticket": ticket,
+        "conversation": messages_for(ticket, include_internal=False),
+        "form": form,
+        "photos": ticket.attachments.all(),
+        "photo_form": PhotoForm(),
+    }
+    return render(request, "tickets/follow.html", context)
+
+
+@require_POST
+def solved(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _followed(request, number)
+    services.ticket_requester_solved(ticket=ticket, actor=_actor(request))
+    messages.success(request, _("Good to hear it is solved. Thank you."))
+    return redirect("tickets:follow", number=ticket.number)
+
+
+@require_POST
+def needs_help(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _followed(request, number)
+    services.ticket_requester_needs_help(ticket=ticket, actor=_actor(request))
+    messages.success(request, _("We will help you further. A helper will contact you."))
+    return redirect("tickets:follow", number=ticket.number)
+
+
+def open_question(request: HttpRequest) -> HttpResponse:
+    """Opens a question with its number and the e-mail address or phone number given."""
+    form = OpenQuestionForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
+    address = throttle.client_address(request)
+    if request.method == "POST" and form.is_valid():
+        if throttle.is_blocked("follow", address, OPEN_FAILURE_LIMIT):
+            return render(request, "tickets/ask/too_many.html", status=429)
+        ticket = ticket_by_reference_and_contact(form.cleaned_data["reference"], form.cleaned_data["contact"])
+        if ticket is not None:
+            _remember(request, ticket)
+            return redirect("tickets:follow", number=ticket.number)
+        throttle.record_failure("follow", address)
+        form.add_error(None, _("We cannot find a question with this number and these details. Check them."))
+    return render(request, "tickets/open.html", {"form": form})
+
+
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The magic link from the confirmation e-mail."""
+    try:
+        ticket_id = follow_token_read(token)
+    except FollowLinkError:
+        return render(request, "tickets/open_link_invalid.html", status=400)
+    ticket = get_object_or_404(Ticket, pk=ticket_id)
+    _remember(request, ticket)
+    return redirect("tickets:follow", number=ticket.number)

@@ -1,0 +1,237 @@
+"""The volunteers' queue and the question page, for helpers and (read-only) managers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from helpdesk import permissions
+from helpdesk.decorators import allowed_if, login_required_here
+from tenants.selectors import current_organisation
+from tickets import services
+from tickets.forms import (
+    NoteForm,
+    NotificationForm,
+    PhotoForm,
+    ProductTopicForm,
+    QueueFilterForm,
+    ReplyForm,
+    ResolveForm,
+    SavedReplyForm,
+)
+from tickets.models import NotificationPreference, SavedReply, Ticket
+from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
+
+QUEUE_PAGE_SIZE = 50
+
+
+def ticket_or_404(request: HttpRequest, number: int, check: Callable[[Any, Ticket], bool]) -> Ticket:
+    """The question with this number, if `check` lets the signed-in person at it; else 404."""
+    ticket = get_object_or_404(Ticket.objects.select_related("product", "assignee", "requester"), number=number)
+    if not check(request.user, ticket):
+        raise Http404
+    return ticket
+
+
+def _products() -> Any:
+    return current_organisation().active_products()
+
+
+@allowed_if(permissions.can_view_queue)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None, products=_products())
+    filters = form.filters() if form.is_bound and form.is_valid() else QueueFilters()
+    page = Paginator(queue_for(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "can_take_intake": permissions.can_take_intake(request.user),
+        "can_manage_saved_replies": permissions.can_manage_saved_replies(request.user),
+    }
+    template = "tickets/queue.html#rows" if request.htmx else "tickets/queue.html"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    can_work = permissions.can_work_ticket(request.user, ticket)
+    return {
+        "ticket": ticket,
+        "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
+        "events": events_for(ticket),
+        "photos": ticket.attachments.all(),
+        "photo_form": PhotoForm(),
+        "saved_replies": SavedReply.objects.only("pk", "title") if can_work else [],
+        "chosen_saved": request.GET.get("saved", ""),
+        "can_work": can_work,
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "resolve_form": forms.get("resolve_form") or ResolveForm(),
+        "about_form": forms.get("about_form")
+        or ProductTopicForm(initial={"product": ticket.product_id, "topic": ticket.topic}, products=_products()),
+        # The first rejected form, so the page title says "Error: ".
+        "form": next((f for f in forms.values() if f is not None and f.errors), None),
+    }
+
+
+@login_required_here
+def detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_or_404(request, number, permissions.can_view_ticket)
+    if not permissions.can_view_queue(request.user):
+        return redirect("tickets:follow", number=number)
+    services.ticket_record_view(ticket=ticket, actor=request.user)
+    services.ticket_mark_read(ticket=ticket, user=request.user)
+    reply_form = None
+    saved = request.GET.get("saved", "")
+    if saved.isdigit() and permissions.can_work_ticket(request.user, ticket):
+        chosen = SavedReply.objects.filter(pk=int(saved)).first()
+        reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
+    return render(request, "tickets/detail.html", _detail_context(request, ticket, reply_form=reply_form))
+
+
+def _back(ticket: Ticket) -> HttpResponse:
+    return redirect("tickets:detail", number=ticket.number)
+
+
+@require_POST
+@login_required_here
+def claim(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    try:
+        services.ticket_claim(ticket=ticket, actor=request.user)
+    except services.TicketAlreadyClaimed as taken:
+        messages.error(request, _("%(name)s took this question just before you.") % {"name": taken.assignee})
+    except services.TicketError:
+        messages.error(request, _("This question is closed. Nobody can take it."))
+    else:
+        messages.success(request, _("You took this question. It is yours now."))
+    return _back(ticket)
+
+
+# Status changes without a form: the service, and what the page says after it.
+SIMPLE_ACTIONS: dict[str, tuple[Callable[..., Ticket], Any]] = {
+    "release": (services.ticket_release, gettext_lazy("You gave the question back to the queue.")),
+    "waiting": (
+        services.ticket_set_waiting,
+        gettext_lazy("The question now waits for an answer from the person who asked."),
+    ),
+    "close": (services.ticket_close, gettext_lazy("The question is closed.")),
+    "reopen": (services.ticket_reopen, gettext_lazy("The question is open again.")),
+}
+
+NOT_NOW = gettext_lazy("This change is not possible now. Somebody may have changed the question.")
+
+
+@require_POST
+@login_required_here
+def change(request: HttpRequest, number: int, action: str) -> HttpResponse:
+    if action not in SIMPLE_ACTIONS:
+        raise Http404
+    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    service, done = SIMPLE_ACTIONS[action]
+    try:
+        service(ticket=ticket, actor=request.user)
+    except (services.TicketError, services.InvalidTransition):
+        messages.error(request, NOT_NOW)
+    else:
+        messages.success(request, done)
+    return _back(ticket)
+
+
+def _form_action(
+    request: HttpRequest, number: int, form_class: type, name: str, act: Callable[[Ticket, dict[str, Any]], None]
+) -> HttpResponse:
+    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    kwargs = {"products": _products()} if form_class is ProductTopicForm else {}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        return render(request, "tickets/detail.html", _detail_context(request, ticket, **{name: form}))
+    try:
+        act(ticket, form.cleaned_data)
+    except services.TicketClosed:
+        messages.error(request, _("This question is closed. Open it again first."))
+    except (services.TicketError, services.InvalidTransition):
+        messages.error(request, NOT_NOW)
+    return _back(ticket)
+
+
+@require_POST
+@login_required_here
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> None:
+        services.reply_post(ticket=ticket, actor=request.user, body=data["body"])
+        messages.success(request, _("Your answer was sent."))
+
+    return _form_action(request, number, ReplyForm, "reply_form", act)
+
+
+@require_POST
+@login_required_here
+def note(request: HttpRequest, number: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> None:
+        services.note_add(ticket=ticket, actor=request.user, body=data["body"])
+        messages.success(request, _("Your note was saved. Only helpers see it."))
+
+    return _form_action(request, number, NoteForm, "note_form", act)
+
+
+@require_POST
+@login_required_here
+def resolve(request: HttpRequest, number: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> None:
+        services.ticket_resolve(ticket=ticket, actor=request.user, cause=data["cause"])
+        messages.success(request, _("The question is solved."))
+
+    return _form_action(request, number, ResolveForm, "resolve_form", act)
+
+
+@require_POST
+@login_required_here
+def about(request: HttpRequest, number: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket = services.ticket_change_product(ticket=ticket, actor=request.user, product=data["product"])
+        services.ticket_change_topic(ticket=ticket, actor=request.user, topic=data["topic"])
+        messages.success(request, _("Product and topic are saved."))
+
+    return _form_action(request, number, ProductTopicForm, "about_form", act)
+
+
+@allowed_if(permissions.can_work_queue)
+def notifications(request: HttpRequest) -> HttpResponse:
+    current = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {"new_questions": current.new_questions if current else NotificationPreference.NewQuestions.IMMEDIATELY}
+    form = NotificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preference_set(user=request.user, new_questions=form.cleaned_data["new_questions"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("tickets:queue")
+    return render(request, "tickets/notifications.html", {"form": form})
+
+
+@allowed_if(permissions.can_manage_saved_replies)
+def saved_replies(request: HttpRequest) -> HttpResponse:
+    form = SavedReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.saved_reply_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The saved reply is added."))
+        return redirect("tickets:saved_replies")
+    return render(request, "tickets/saved_replies.html", {"form": form, "replies": SavedReply.objects.all()})
+
+
+@require_POST
+@allowed_if(permissions.can_manage_saved_replies)
+def saved_reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.saved_reply_delete(actor=request.user, saved=get_object_or_404(SavedReply, pk=pk))
+    messages.success(request, _("The saved reply is removed."))
+    return redirect("tickets:saved_replies")
