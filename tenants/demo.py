@@ -148,5 +148,117 @@ def load() -> list[CareOrganisation]:
         organisation = organisation_ensure(spec)
         organisation = organisation_provision(organisation_id=organisation.pk)
         people_ensure(organisation)
+        questions_ensure(organisation)
         organisations.append(organisation)
     return organisations
+
+
+# Demo questions: (product slug, subject, body, channel, where it ends up, bottleneck cause)
+QUESTIONS = [
+    (
+        "beeldbel-tablet",
+        "Ik zie mijn dochter niet",
+        "Als ze belt is het scherm zwart. Ik hoor haar wel.",
+        "web",
+        "new",
+        "",
+    ),
+    ("beeldbel-tablet", "Geen geluid bij bellen", "Ik zie mijn zoon, maar ik hoor niets.", "phone", "new", ""),
+    ("medicijndispenser", "Piept de hele nacht", "De dispenser piept steeds. Wat moet ik doen?", "web", "new", ""),
+    (
+        "persoonlijk-alarm",
+        "Alarmknop gaat vanzelf af",
+        "Mijn moeder drukt niet, toch belt de centrale.",
+        "web",
+        "in_progress",
+        "",
+    ),
+    (
+        "dagplanner-app",
+        "Afspraak staat er niet in",
+        "De fysiotherapeut komt dinsdag, maar dat staat niet in de app.",
+        "in_person",
+        "in_progress",
+        "",
+    ),
+    (
+        "beeldbel-tablet",
+        "Tablet wil niet opladen",
+        "Het lampje blijft uit als ik hem aan de lader leg.",
+        "web",
+        "waiting",
+        "",
+    ),
+    (
+        "medicijndispenser",
+        "Hoe vul ik hem bij?",
+        "De apotheek bracht nieuwe rollen. Hoe gaan die erin?",
+        "phone",
+        "resolved",
+        "explanation",
+    ),
+    (
+        "dagplanner-app",
+        "Kan ik foto's toevoegen?",
+        "Ik wil bij elke afspraak een foto van de persoon zien.",
+        "web",
+        "resolved",
+        "wish",
+    ),
+    (
+        "persoonlijk-alarm",
+        "Batterij leeg melding",
+        "De knop zegt dat de batterij leeg is.",
+        "web",
+        "closed",
+        "product_fault",
+    ),
+    ("beeldbel-tablet", "Wachtwoord vergeten", "Ik kan niet meer inloggen op de tablet.", "phone", "closed", "account"),
+    (
+        "dagplanner-app",
+        "App start niet na update",
+        "Sinds gisteren blijft het scherm wit.",
+        "web",
+        "resolved",
+        "device_internet",
+    ),
+]
+
+
+def questions_ensure(organisation: CareOrganisation) -> None:
+    """A queue that looks real: questions in every state, some answered, one waiting."""
+    from tickets import services as tickets
+    from tickets.models import Ticket
+
+    with tenant_context(organisation):
+        if Ticket.objects.exists():
+            return
+        products = {p.slug: p for p in organisation.active_products()}
+        volunteer = User.objects.filter(role=Role.VOLUNTEER).order_by("pk").first()
+        requesters = list(User.objects.filter(role=Role.REQUESTER).order_by("pk"))
+        for index, (slug, subject, body, channel, state, cause) in enumerate(QUESTIONS):
+            product = products.get(slug)
+            if product is None or volunteer is None:
+                continue
+            requester = requesters[index % len(requesters)] if requesters and channel == "web" else None
+            ticket = tickets.ticket_create(
+                actor=requester,
+                requester=requester,
+                product=product,
+                subject=subject,
+                body=body,
+                channel=channel,
+                contact_name="" if requester else "Mevrouw de Boer",
+                contact_phone="" if requester else "06 12345678",
+                contact_method="website" if requester else "call_back",
+            )
+            if state == "new":
+                continue
+            ticket = tickets.ticket_claim(ticket=ticket, actor=volunteer)
+            tickets.reply_post(ticket=ticket, actor=volunteer, body="Dank voor uw vraag. Ik kijk met u mee.")
+            if state == "waiting":
+                tickets.ticket_set_waiting(ticket=ticket, actor=volunteer)
+            elif state in ("resolved", "closed"):
+                ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause=cause)
+                if state == "closed":
+                    tickets.ticket_close(ticket=ticket, actor=volunteer)

@@ -9,6 +9,7 @@ from helpdesk.accounts.models import Role, User
 from tenants import demo
 from tenants.models import CareOrganisation, Product
 from tests.conftest import current_user, english_client
+from tickets.models import Ticket
 
 
 def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_capture_on_commit_callbacks, capsys):
@@ -24,6 +25,8 @@ def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_
         with schema_context(organisation.schema_name):
             assert User.objects.count() == len(demo.PEOPLE)
             assert set(User.objects.values_list("role", flat=True)) == {Role.MANAGER, Role.VOLUNTEER, Role.REQUESTER}
+            statuses = set(Ticket.objects.values_list("status", flat=True))
+            assert statuses == {"new", "in_progress", "waiting_for_requester", "resolved", "closed"}, statuses
 
     call_command("demo_accounts")
     printed = capsys.readouterr().out
