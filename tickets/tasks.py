@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from helpdesk.accounts.models import User
+from helpdesk.mail import send_templated_mail
 from tenants.selectors import current_organisation
 from tickets.models import Message, Ticket
 from tickets.services import tickets_close_unanswered_resolved
+
+
+def _language_of(requester: User | None) -> str | None:
+    return requester.language if requester is not None else None
+
 
 # Days a solved question stays open for a reaction before it closes itself.
 AUTO_CLOSE_DAYS = 14
@@ -34,10 +38,9 @@ def notify_requester_of_reply(*, message_id: int) -> bool:
     ticket = message.ticket
     requester = ticket.requester
     context = {"ticket": ticket, "message": message, "organisation": current_organisation()}
-    with translation.override(requester.language if requester is not None and requester.language else "nl"):
-        subject = render_to_string("tickets/email/reply_subject.txt", context).strip()
-        body = render_to_string("tickets/email/reply_body.txt", context)
-    send_mail(subject, body, None, [ticket.contact_email])
+    send_templated_mail(
+        template="tickets/email/reply", context=context, to=ticket.contact_email, language=_language_of(requester)
+    )
     return True
 
 
@@ -71,10 +74,12 @@ def send_question_confirmation(*, ticket_id: int) -> bool:
     url = organisation.absolute_url(reverse("tickets:open_link", kwargs={"token": follow_token_make(ticket.pk)}))
     context = {"ticket": ticket, "organisation": organisation, "url": url}
     requester = ticket.requester
-    with translation.override(requester.language if requester is not None and requester.language else "nl"):
-        subject = render_to_string("tickets/email/confirmation_subject.txt", context).strip()
-        body = render_to_string("tickets/email/confirmation_body.txt", context)
-    send_mail(subject, body, None, [ticket.contact_email])
+    send_templated_mail(
+        template="tickets/email/confirmation",
+        context=context,
+        to=ticket.contact_email,
+        language=_language_of(requester),
+    )
     return True
 
 
@@ -92,10 +97,9 @@ def notify_helpers_of_new_question(*, ticket_id: int) -> int:
     sent = 0
     for helper in helpers_to_notify(NotificationPreference.NewQuestions.IMMEDIATELY):
         context = {"ticket": ticket, "organisation": organisation, "url": url, "helper": helper}
-        with translation.override(helper.language or "nl"):
-            subject = render_to_string("tickets/email/new_question_subject.txt", context).strip()
-            body = render_to_string("tickets/email/new_question_body.txt", context)
-        send_mail(subject, body, None, [helper.email])
+        send_templated_mail(
+            template="tickets/email/new_question", context=context, to=helper.email, language=helper.language
+        )
         sent += 1
     return sent
 
@@ -121,9 +125,8 @@ def send_daily_digests() -> int:
             url = organisation.absolute_url(reverse("tickets:queue"))
             for helper in helpers_to_notify(NotificationPreference.NewQuestions.DAILY):
                 context = {"tickets": tickets, "organisation": organisation, "url": url, "helper": helper}
-                with translation.override(helper.language or "nl"):
-                    subject = render_to_string("tickets/email/digest_subject.txt", context).strip()
-                    body = render_to_string("tickets/email/digest_body.txt", context)
-                send_mail(subject, body, None, [helper.email])
+                send_templated_mail(
+                    template="tickets/email/digest", context=context, to=helper.email, language=helper.language
+                )
                 sent += 1
     return sent

@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from helpdesk.accounts.models import HandoffNonce, LoginToken, User
+from helpdesk.mail import send_templated_mail
 from tenants.selectors import current_organisation
 
 
@@ -22,10 +21,7 @@ def send_sign_in_link(*, user_id: int, url: str, kind: str) -> bool:
         return False
     organisation = current_organisation()
     context = {"user": user, "url": url, "organisation": organisation, "kind": kind}
-    with translation.override(user.language or "nl"):
-        subject = render_to_string("accounts/email/sign_in_subject.txt", context).strip()
-        body = render_to_string("accounts/email/sign_in_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_templated_mail(template="accounts/email/sign_in", context=context, to=user.email, language=user.language)
     return True
 
 
