@@ -39,6 +39,7 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "escalations",
     "helpdesk.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -164,6 +165,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "send-daily-digests": {
         "task": "tickets.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "escalate-waiting-questions": {
+        "task": "tickets.tasks.escalate_waiting_questions",
+        "schedule": 60 * 5,
+    },
+    "reconcile-escalation-index": {
+        "task": "escalations.tasks.reconcile_escalation_index",
+        "schedule": 60 * 60,
     },
 }
 

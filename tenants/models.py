@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +95,34 @@ class CareOrganisation(TenantMixin):
     )
     expected_questions_per_month = models.PositiveIntegerField(_("expected questions per month"), default=0)
     contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    # How the organisation's questions flow: limits for waiting, holding and closing.
+    escalate_after_minutes = models.PositiveIntegerField(
+        _("minutes a question may wait for a volunteer"),
+        default=240,
+        validators=[MinValueValidator(5), MaxValueValidator(60 * 24 * 14)],
+        help_text=_("After this, a question nobody took goes to the professionals."),
+    )
+    escalate_urgent_after_minutes = models.PositiveIntegerField(
+        _("minutes an urgent question may wait"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(60 * 24 * 14)],
+    )
+    max_open_per_volunteer = models.PositiveSmallIntegerField(
+        _("questions a volunteer may hold at once"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    auto_close_days = models.PositiveSmallIntegerField(
+        _("days before a solved question closes by itself"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    contact_person_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_person_email = models.EmailField(
+        _("contact person's e-mail address"),
+        blank=True,
+        help_text=_("Hears at once about every question with a worry about safety."),
+    )
     products = models.ManyToManyField(
         Product, verbose_name=_("supported products"), blank=True, related_name="organisations"
     )

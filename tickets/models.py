@@ -70,6 +70,34 @@ class BottleneckCause(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Tier(models.TextChoices):
+    """Who works the question: the organisation's volunteers, or the operator's professionals."""
+
+    VOLUNTEER = "volunteer", _("Volunteers")
+    PROFESSIONAL = "professional", _("Professionals")
+
+
+class EscalationReason(models.TextChoices):
+    # Chosen by a volunteer.
+    TOO_DIFFICULT = "too_difficult", _("Too difficult")
+    NEEDS_SUPPLIER = "needs_supplier", _("Needs the supplier")
+    SAFETY_WORRY = "safety_worry", _("Urgent, or a worry about the client's safety")
+    TOO_MUCH_NOW = "too_much_now", _("More than I can handle now")
+    # Recorded by the automatic escalation.
+    WAITED_TOO_LONG = "waited_too_long", _("Nobody took it in time")
+    NOBODY_ON_DUTY = "nobody_on_duty", _("No volunteer on duty")
+    # A worry the requester chose when asking.
+    REQUESTER_WORRY = "requester_worry", _("The requester is worried about safety")
+
+
+VOLUNTEER_ESCALATION_REASONS = (
+    EscalationReason.TOO_DIFFICULT,
+    EscalationReason.NEEDS_SUPPLIER,
+    EscalationReason.SAFETY_WORRY,
+    EscalationReason.TOO_MUCH_NOW,
+)
+
+
 class ReferenceCounter(models.Model):
     """One row per schema: the last reference number given out in this organisation.
 
@@ -142,6 +170,21 @@ class Ticket(models.Model):
     bottleneck_cause = models.CharField(
         _("cause"), max_length=20, choices=BottleneckCause.choices, blank=True, default=""
     )
+    tier = models.CharField(_("worked by"), max_length=20, choices=Tier.choices, default=Tier.VOLUNTEER)
+    # The last escalation; it stays set after a hand-back, so automatic escalation happens once.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalation_reason = models.CharField(
+        _("reason for escalation"), max_length=30, choices=EscalationReason.choices, blank=True, default=""
+    )
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_worry = models.BooleanField(_("safety worry"), default=False)
     search = models.GeneratedField(
         expression=SearchVector("subject", "body", config="dutch"),
         output_field=SearchVectorField(),
@@ -159,6 +202,12 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "created_at"], name="ticket_requester_created"),
             models.Index(fields=["created_at"], name="ticket_created"),
             GinIndex(fields=["search"], name="ticket_search"),
+            # Automatic escalation looks for new questions nobody took and nobody escalated yet.
+            models.Index(
+                fields=["created_at"],
+                name="ticket_waiting_unescalated",
+                condition=models.Q(status="new", assignee__isnull=True, escalated_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +268,10 @@ class TicketEvent(models.Model):
         TOPIC = "topic", _("changed the topic")
         ASSIGNEE = "assignee", _("changed the helper")
         ATTACHED = "attached", _("added a photo")
+        ESCALATED = "escalated", _("passed the question to the professionals")
+        TAKEN_OVER = "taken_over", _("took the question over as a professional")
+        HANDED_BACK = "handed_back", _("handed the question back to the volunteers")
+        WORRY = "worry", _("marked a worry about safety")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -240,6 +293,8 @@ class TicketEvent(models.Model):
     def _label(self, value: str) -> str:
         if self.kind == self.Kind.STATUS and value in Status.values:
             return str(Status(value).label)
+        if self.kind == self.Kind.ESCALATED and value in EscalationReason.values:
+            return str(EscalationReason(value).label)
         return value
 
     @property
@@ -254,6 +309,10 @@ class TicketEvent(models.Model):
     def shows_change(self) -> bool:
         """Whether the history line names what it changed from and to (not for asking or answering)."""
         return self.kind in (self.Kind.STATUS, self.Kind.PRODUCT, self.Kind.TOPIC, self.Kind.ASSIGNEE)
+
+    @property
+    def shows_reason(self) -> bool:
+        return self.kind == self.Kind.ESCALATED and bool(self.to_value)
 
 
 class TicketRead(models.Model):
@@ -336,3 +395,26 @@ class SavedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DutyPeriod(models.Model):
+    """A time a volunteer said they are on duty: answering the queue, so questions need not wait."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="duty_periods"
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("duty period")
+        verbose_name_plural = _("duty periods")
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="duty_ends_starts")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

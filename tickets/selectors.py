@@ -8,9 +8,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from tickets.models import OPEN_STATUSES, Message, NotificationPreference, Status, Ticket, TicketEvent, TicketRead
+from tickets.models import (
+    OPEN_STATUSES,
+    DutyPeriod,
+    Message,
+    NotificationPreference,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketRead,
+)
 
 if TYPE_CHECKING:
     from helpdesk.accounts.models import User
@@ -44,7 +54,8 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticke
     if filters.product:
         tickets = tickets.filter(product_id=filters.product)
     if filters.mine:
-        tickets = tickets.filter(assignee_id=user.pk)
+        # Also the questions this volunteer passed to the professionals: they still follow them.
+        tickets = tickets.filter(Q(assignee_id=user.pk) | Q(escalated_by_id=user.pk))
     if filters.unassigned:
         tickets = tickets.filter(assignee__isnull=True)
     query = filters.q.strip()
@@ -78,8 +89,24 @@ def events_for(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor").order_by("at", "pk")
 
 
+# Country codes whose national numbers start with a 0 (the Netherlands, Belgium, Germany), and
+# those whose numbers have none (Denmark).
+TRUNK_ZERO_COUNTRIES = frozenset({"31", "32", "49"})
+NO_TRUNK_COUNTRIES = frozenset({"45"})
+
+
 def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    """The digits of a phone number in one national form: "+31 6 1234 5678", "0031-6-12345678"
+    and "06 12345678" all become "0612345678"."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if value.strip().startswith("+"):
+        digits = "00" + digits
+    country = digits[2:4] if digits.startswith("00") else ""
+    if country in TRUNK_ZERO_COUNTRIES:
+        digits = "0" + digits[4:]
+    elif country in NO_TRUNK_COUNTRIES:
+        digits = digits[4:]
+    return digits
 
 
 def ticket_by_reference_and_contact(reference: str, contact: str) -> Ticket | None:
@@ -115,3 +142,34 @@ def new_questions_since(since: datetime) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(created_at__gte=since, status=Status.NEW).select_related("product").order_by("created_at")
     )
+
+
+def anyone_on_duty(at: datetime) -> bool:
+    """Whether an active volunteer of the organisation is on duty at `at`."""
+    from helpdesk.accounts.models import Role
+
+    return DutyPeriod.objects.filter(
+        starts_at__lte=at, ends_at__gt=at, volunteer__is_active=True, volunteer__role=Role.VOLUNTEER
+    ).exists()
+
+
+def volunteers_on_duty(at: datetime) -> QuerySet[User]:
+    from helpdesk.accounts.models import Role, User
+
+    on_duty = DutyPeriod.objects.filter(volunteer=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at)
+    return User.objects.filter(role=Role.VOLUNTEER, is_active=True).filter(Exists(on_duty)).order_by("full_name")
+
+
+def duty_periods_of(user: User, *, since: datetime) -> QuerySet[DutyPeriod]:
+    """The volunteer's current and planned duty periods (those ending after `since`)."""
+    return DutyPeriod.objects.filter(volunteer=user, ends_at__gt=since).order_by("starts_at", "pk")
+
+
+def waiting_for_escalation(*, normal_cutoff: datetime, urgent_cutoff: datetime, everything: bool) -> QuerySet[Ticket]:
+    """New questions nobody took and nobody escalated before, past their limit (or all of them)."""
+    tickets = Ticket.objects.filter(status=Status.NEW, assignee__isnull=True, escalated_at__isnull=True)
+    if not everything:
+        tickets = tickets.filter(
+            Q(priority=Priority.URGENT, created_at__lte=urgent_cutoff) | Q(created_at__lte=normal_cutoff)
+        )
+    return tickets.order_by("created_at", "pk")

@@ -7,21 +7,25 @@ change an existing question lock its row first and return the fresh, changed que
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from escalations.services import escalation_index_sync
 from helpdesk.accounts.audit import audit
 from helpdesk.tasks import delay_on_commit
 from tenants.selectors import current_organisation
 from tickets.models import (
     OPEN_STATUSES,
+    VOLUNTEER_ESCALATION_REASONS,
     Attachment,
     BottleneckCause,
     Channel,
     ContactMethod,
+    DutyPeriod,
+    EscalationReason,
     InvalidTransition,
     Message,
     NotificationPreference,
@@ -33,6 +37,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
     TicketRead,
+    Tier,
 )
 
 if TYPE_CHECKING:
@@ -43,9 +48,14 @@ if TYPE_CHECKING:
 __all__ = [
     "InvalidTransition",
     "TicketAlreadyClaimed",
+    "TicketCapReached",
     "TicketClosed",
     "TicketError",
+    "TicketWithProfessionals",
     "attachment_add",
+    "duty_remove",
+    "duty_start",
+    "duty_stop",
     "note_add",
     "notification_preference_set",
     "reply_post",
@@ -56,7 +66,10 @@ __all__ = [
     "ticket_claim",
     "ticket_close",
     "ticket_create",
+    "ticket_escalate",
+    "ticket_hand_back",
     "ticket_mark_read",
+    "ticket_mark_worry",
     "ticket_record_view",
     "ticket_release",
     "ticket_reopen",
@@ -64,7 +77,9 @@ __all__ = [
     "ticket_requester_solved",
     "ticket_resolve",
     "ticket_set_waiting",
+    "ticket_take_over",
     "tickets_close_unanswered_resolved",
+    "tickets_escalate_waiting",
 ]
 
 
@@ -84,6 +99,18 @@ class TicketClosed(TicketError):
     """The question is closed; it must be reopened before anyone writes in it."""
 
 
+class TicketWithProfessionals(TicketError):
+    """The professionals work this question now; volunteers follow it but do not take it."""
+
+
+class TicketCapReached(TicketError):
+    """The volunteer already holds as many open questions as the organisation allows."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"A volunteer may hold at most {limit} open questions.")
+
+
 def _name(actor: User | None) -> str:
     return actor.full_name if actor is not None else ""
 
@@ -97,6 +124,12 @@ def _event(ticket: Ticket, *, actor: User | None, kind: str, from_value: str = "
         from_value=str(from_value)[:200],
         to_value=str(to_value)[:200],
     )
+
+
+def _save(ticket: Ticket) -> None:
+    """Saves a changed question and, in the same transaction, its row in the escalation index."""
+    ticket.save()
+    escalation_index_sync(ticket)
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -145,11 +178,13 @@ def ticket_create(
     topic: str = "",
     channel: str = Channel.WEB,
     priority: str = Priority.NORMAL,
+    is_worry: bool = False,
 ) -> Ticket:
     """Files a question and gives it the organisation's next reference number.
 
     `requester` is the account that asks, if any; phone and desk intake may have none. Contact
-    details that are left empty are filled in from the requester's account.
+    details that are left empty are filled in from the requester's account. A question with a
+    worry about safety goes straight to the professionals, urgent.
     """
     if not _is_product_of_organisation(product):
         raise TicketError("This organisation does not support that product.")
@@ -179,7 +214,11 @@ def ticket_create(
 
     if ticket.contact_email:
         delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
-    delay_on_commit(tasks.notify_helpers_of_new_question, ticket_id=ticket.pk)
+    if is_worry:
+        _worry(ticket, actor=actor, reason=EscalationReason.REQUESTER_WORRY)
+        _save(ticket)
+    else:
+        delay_on_commit(tasks.notify_helpers_of_new_question, ticket_id=ticket.pk)
     return ticket
 
 
@@ -200,11 +239,14 @@ def ticket_claim(*, ticket: Ticket, actor: User) -> Ticket:
         raise TicketAlreadyClaimed(ticket.assignee)
     if ticket.status not in OPEN_STATUSES:
         raise TicketClosed("Only open questions can be taken.")
+    if ticket.tier == Tier.PROFESSIONAL and not _is_professional(actor):
+        raise TicketWithProfessionals("The professionals work this question now.")
+    _check_cap(actor)
     ticket.assignee = actor
     _event(ticket, actor=actor, kind=TicketEvent.Kind.CLAIMED, to_value=_name(actor))
     if ticket.status == Status.NEW:
         _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_claimed", target=ticket, reference=ticket.reference)
     return ticket
 
@@ -219,7 +261,7 @@ def ticket_release(*, ticket: Ticket, actor: User) -> Ticket:
     ticket.assignee = None
     if ticket.status == Status.IN_PROGRESS:
         _change_status(ticket, actor=actor, to=Status.NEW)
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_released", target=ticket, reference=ticket.reference)
     return ticket
 
@@ -256,7 +298,7 @@ def reply_post(*, ticket: Ticket, actor: User | None, body: str) -> Message:
         from tickets import tasks
 
         delay_on_commit(tasks.notify_requester_of_reply, message_id=message.pk)
-    ticket.save()
+    _save(ticket)
     audit(
         actor=actor,
         action="ticket_replied",
@@ -281,7 +323,7 @@ def note_add(*, ticket: Ticket, actor: User, body: str) -> Message:
 def _status_service(ticket: Ticket, *, actor: User | None, to: str, action: str) -> Ticket:
     ticket = _locked(ticket)
     _change_status(ticket, actor=actor, to=to)
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action=action, target=ticket, reference=ticket.reference, status=to)
     return ticket
 
@@ -300,7 +342,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
     ticket = _locked(ticket)
     _change_status(ticket, actor=actor, to=Status.RESOLVED)
     ticket.bottleneck_cause = cause
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_resolved", target=ticket, reference=ticket.reference, cause=cause)
     return ticket
 
@@ -317,7 +359,7 @@ def ticket_reopen(*, ticket: Ticket, actor: User | None) -> Ticket:
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise InvalidTransition("Only a solved or closed question can be reopened.")
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_reopened", target=ticket, reference=ticket.reference)
     return ticket
 
@@ -331,7 +373,7 @@ def ticket_change_product(*, ticket: Ticket, actor: User, product: Product) -> T
         return ticket
     old = ticket.product
     ticket.product = product
-    ticket.save()
+    _save(ticket)
     _event(ticket, actor=actor, kind=TicketEvent.Kind.PRODUCT, from_value=old.name, to_value=product.name)
     audit(actor=actor, action="ticket_product_changed", target=ticket, reference=ticket.reference)
     return ticket
@@ -344,7 +386,7 @@ def ticket_change_topic(*, ticket: Ticket, actor: User, topic: str) -> Ticket:
         return ticket
     old = ticket.topic
     ticket.topic = topic
-    ticket.save()
+    _save(ticket)
     _event(ticket, actor=actor, kind=TicketEvent.Kind.TOPIC, from_value=old, to_value=topic)
     audit(actor=actor, action="ticket_topic_changed", target=ticket, reference=ticket.reference)
     return ticket
@@ -368,7 +410,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
         _change_status(ticket, actor=actor, to=Status.RESOLVED)
     else:
         return ticket
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
     return ticket
 
@@ -380,7 +422,7 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
     if ticket.status == Status.IN_PROGRESS or ticket.status == Status.NEW:
         return ticket
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
-    ticket.save()
+    _save(ticket)
     audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
     return ticket
 
@@ -404,7 +446,7 @@ def tickets_close_unanswered_resolved(*, older_than: timedelta) -> int:
             if ticket is None or ticket.resolved_at is None or ticket.resolved_at >= cutoff:
                 continue
             _change_status(ticket, actor=None, to=Status.CLOSED)
-            ticket.save()
+            _save(ticket)
             audit(actor=None, action="ticket_closed_automatically", target=ticket, reference=ticket.reference)
             closed += 1
     return closed
@@ -452,3 +494,223 @@ def saved_reply_create(*, actor: User, title: str, body: str) -> SavedReply:
 def saved_reply_delete(*, actor: User, saved: SavedReply) -> None:
     audit(actor=actor, action="saved_reply_deleted", target=saved, title=saved.title)
     saved.delete()
+
+
+# --- Escalation to the professionals ---------------------------------------------------------------
+
+
+def _is_professional(actor: User | None) -> bool:
+    from helpdesk.accounts.models import Role
+
+    return actor is not None and actor.role == Role.PROFESSIONAL
+
+
+def _check_cap(actor: User) -> None:
+    """A volunteer holds at most the organisation's number of open questions at once."""
+    if _is_professional(actor):
+        return
+    organisation = current_organisation()
+    limit = organisation.max_open_per_volunteer if organisation is not None else 0
+    if limit and Ticket.objects.filter(assignee=actor, status__in=OPEN_STATUSES).count() >= limit:
+        raise TicketCapReached(limit)
+
+
+def _escalate(ticket: Ticket, *, actor: User | None, reason: str) -> None:
+    """Moves a locked question to the professionals. The caller saves (with `_save`)."""
+    ticket.tier = Tier.PROFESSIONAL
+    ticket.escalated_at = timezone.now()
+    ticket.escalation_reason = reason
+    ticket.escalated_by = actor if actor is not None and actor.pk and not _is_professional(actor) else None
+    if ticket.assignee_id is not None and not _is_professional(ticket.assignee):
+        ticket.assignee = None
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.ESCALATED, to_value=reason)
+
+
+def _worry(ticket: Ticket, *, actor: User | None, reason: str) -> None:
+    """Marks a locked question as a safety worry: urgent, with the professionals, contact person told."""
+    from tickets import tasks
+
+    ticket.is_worry = True
+    ticket.priority = Priority.URGENT
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.WORRY)
+    if ticket.tier != Tier.PROFESSIONAL:
+        _escalate(ticket, actor=actor, reason=reason)
+    delay_on_commit(tasks.notify_contact_person_of_worry, ticket_id=ticket.pk)
+    audit(actor=actor, action="ticket_worry", target=ticket, reference=ticket.reference)
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket: Ticket, actor: User, reason: str, note: str = "") -> Ticket:
+    """A volunteer passes the question to the professionals, with a reason and maybe a note.
+
+    The volunteer no longer holds it but still sees it, in the queue and under "mine". A safety
+    worry also makes the question urgent and tells the organisation's contact person.
+    """
+    if reason not in VOLUNTEER_ESCALATION_REASONS:
+        raise TicketError(f"Unknown reason for escalation: {reason!r}.")
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise TicketClosed("Only open questions can be passed on.")
+    if ticket.tier == Tier.PROFESSIONAL:
+        raise TicketWithProfessionals("The professionals already work this question.")
+    if note.strip():
+        Message.objects.create(
+            ticket=ticket, author=actor, author_name=_name(actor), body=note.strip(), is_internal=True
+        )
+    if reason == EscalationReason.SAFETY_WORRY:
+        _worry(ticket, actor=actor, reason=reason)
+    else:
+        _escalate(ticket, actor=actor, reason=reason)
+    _save(ticket)
+    audit(actor=actor, action="ticket_escalated", target=ticket, reference=ticket.reference, reason=reason)
+    return ticket
+
+
+@transaction.atomic
+def ticket_mark_worry(*, ticket: Ticket, actor: User) -> Ticket:
+    """A helper marks a worry about the client's safety: see `_worry`."""
+    ticket = _locked(ticket)
+    if ticket.is_worry:
+        return ticket
+    if not ticket.is_open:
+        raise TicketClosed("Only open questions can be marked.")
+    _worry(ticket, actor=actor, reason=EscalationReason.SAFETY_WORRY)
+    _save(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_take_over(*, ticket: Ticket, actor: User) -> Ticket:
+    """A professional takes an escalated question over and becomes its helper."""
+    if not _is_professional(actor):
+        raise TicketError("Only professionals take questions over.")
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise TicketClosed("Only open questions can be taken over.")
+    if ticket.tier != Tier.PROFESSIONAL:
+        raise TicketError("Only escalated questions are taken over; this one is with the volunteers.")
+    if ticket.assignee_id == actor.pk:
+        return ticket
+    if ticket.assignee_id is not None:
+        raise TicketAlreadyClaimed(ticket.assignee)
+    ticket.assignee = actor
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.TAKEN_OVER, to_value=_name(actor))
+    if ticket.status == Status.NEW:
+        _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    _save(ticket)
+    audit(actor=actor, action="ticket_taken_over", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_hand_back(*, ticket: Ticket, actor: User, note: str) -> Ticket:
+    """A professional gives the question back to the volunteers, with a note on what to do."""
+    if not _is_professional(actor):
+        raise TicketError("Only professionals hand questions back.")
+    if not note.strip():
+        raise TicketError("Say in a note what the volunteers should do.")
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise TicketClosed("Only open questions can be handed back.")
+    if ticket.tier != Tier.PROFESSIONAL:
+        raise TicketError("This question is already with the volunteers.")
+    Message.objects.create(ticket=ticket, author=actor, author_name=_name(actor), body=note.strip(), is_internal=True)
+    ticket.tier = Tier.VOLUNTEER
+    ticket.assignee = None
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.HANDED_BACK)
+    if ticket.status == Status.IN_PROGRESS:
+        _change_status(ticket, actor=actor, to=Status.NEW)
+    _save(ticket)
+    audit(actor=actor, action="ticket_handed_back", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def tickets_escalate_waiting(*, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Escalates the current organisation's questions that wait for a volunteer too long.
+
+    A new question nobody took goes to the professionals once it waited longer than the
+    organisation's limit (shorter for urgent ones), or at once while no volunteer is on duty. The
+    reason is recorded. A question that was escalated before, even if handed back since, is never
+    escalated again by this. Each question changes in its own transaction; returns the references
+    and reasons escalated.
+    """
+    from tickets.selectors import anyone_on_duty, waiting_for_escalation
+
+    organisation = current_organisation()
+    if organisation is None:
+        return []
+    now = now or timezone.now()
+    nobody_on_duty = not anyone_on_duty(now)
+    normal_cutoff = now - timedelta(minutes=organisation.escalate_after_minutes)
+    urgent_cutoff = now - timedelta(minutes=organisation.escalate_urgent_after_minutes)
+    escalated: list[tuple[str, str]] = []
+    for pk in waiting_for_escalation(
+        normal_cutoff=normal_cutoff, urgent_cutoff=urgent_cutoff, everything=nobody_on_duty
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update()
+                .filter(pk=pk, status=Status.NEW, assignee__isnull=True, escalated_at__isnull=True)
+                .first()
+            )
+            if ticket is None:
+                continue
+            cutoff = urgent_cutoff if ticket.priority == Priority.URGENT else normal_cutoff
+            if ticket.created_at <= cutoff:
+                reason = EscalationReason.WAITED_TOO_LONG
+            elif nobody_on_duty:
+                reason = EscalationReason.NOBODY_ON_DUTY
+            else:
+                continue
+            _escalate(ticket, actor=None, reason=reason)
+            _save(ticket)
+            audit(
+                actor=None,
+                action="ticket_escalated_automatically",
+                target=ticket,
+                reference=ticket.reference,
+                reason=reason,
+            )
+            escalated.append((ticket.reference, reason))
+    return escalated
+
+
+# --- Duty ------------------------------------------------------------------------------------------
+
+
+def duty_start(*, actor: User, until: datetime) -> DutyPeriod:
+    """The volunteer is on duty from now until `until`; an overlapping period of theirs is extended."""
+    now = timezone.now()
+    if until <= now:
+        raise TicketError("The end of the duty must lie in the future.")
+    period = DutyPeriod.objects.create(volunteer=actor, starts_at=now, ends_at=until)
+    audit(actor=actor, action="duty_started", target=period, until=until.isoformat())
+    return period
+
+
+def duty_plan(*, actor: User, starts_at: datetime, ends_at: datetime) -> DutyPeriod:
+    """A period in the future when the volunteer will be on duty."""
+    if ends_at <= starts_at:
+        raise TicketError("The end must come after the start.")
+    if ends_at <= timezone.now():
+        raise TicketError("The period must lie in the future.")
+    period = DutyPeriod.objects.create(volunteer=actor, starts_at=starts_at, ends_at=ends_at)
+    audit(actor=actor, action="duty_planned", target=period)
+    return period
+
+
+def duty_stop(*, actor: User) -> int:
+    """Ends the volunteer's current duty now. Returns how many periods it ended."""
+    now = timezone.now()
+    ended = DutyPeriod.objects.filter(volunteer=actor, starts_at__lte=now, ends_at__gt=now).update(ends_at=now)
+    if ended:
+        audit(actor=actor, action="duty_stopped")
+    return ended
+
+
+def duty_remove(*, actor: User, period: DutyPeriod) -> None:
+    """Removes a planned period of the volunteer's own that has not started."""
+    if period.volunteer_id != actor.pk or period.starts_at <= timezone.now():
+        raise TicketError("Only your own planned periods can be removed.")
+    audit(actor=actor, action="duty_removed", target=period)
+    period.delete()

@@ -48,7 +48,7 @@ def notify_requester_of_reply(*, message_id: int) -> bool:
 def close_resolved_questions() -> int:
     """Closes, in every active organisation, solved questions that had no reaction in time.
 
-    The period is the organisation's `auto_close_days` when it has one, else AUTO_CLOSE_DAYS.
+    The period is the organisation's `auto_close_days` (AUTO_CLOSE_DAYS if it is 0).
     """
     from django_tenants.utils import tenant_context
 
@@ -56,7 +56,7 @@ def close_resolved_questions() -> int:
 
     closed = 0
     for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
-        days = getattr(organisation, "auto_close_days", None) or AUTO_CLOSE_DAYS
+        days = organisation.auto_close_days or AUTO_CLOSE_DAYS
         with tenant_context(organisation):
             closed += tickets_close_unanswered_resolved(older_than=timedelta(days=days))
     return closed
@@ -130,3 +130,38 @@ def send_daily_digests() -> int:
                 )
                 sent += 1
     return sent
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_contact_person_of_worry(*, ticket_id: int) -> bool:
+    """Tells the organisation's contact person at once about a question with a safety worry."""
+    ticket = Ticket.objects.select_related("product").filter(pk=ticket_id).first()
+    organisation = current_organisation()
+    if ticket is None or organisation is None or not organisation.contact_person_email:
+        return False
+    url = organisation.absolute_url(reverse("tickets:detail", kwargs={"number": ticket.number}))
+    send_templated_mail(
+        template="tickets/email/worry",
+        context={"ticket": ticket, "organisation": organisation, "url": url},
+        to=organisation.contact_person_email,
+        language=organisation.default_language,
+    )
+    return True
+
+
+@shared_task(acks_late=True)
+def escalate_waiting_questions() -> dict[str, int]:
+    """Every few minutes, in every active organisation: escalate questions that waited too long,
+    or any new question while no volunteer is on duty. Returns how many per organisation."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import CareOrganisation
+    from tickets.services import tickets_escalate_waiting
+
+    counts: dict[str, int] = {}
+    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
+        with tenant_context(organisation):
+            escalated = tickets_escalate_waiting()
+        if escalated:
+            counts[organisation.slug] = len(escalated)
+    return counts

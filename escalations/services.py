@@ -1,0 +1,143 @@
+"""Writes to the escalation index. Only the ticket services and the reconcile task call these."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from escalations.models import PRIORITY_RANK, EscalationEntry
+from tenants.selectors import current_organisation
+
+if TYPE_CHECKING:
+    from tenants.models import CareOrganisation
+    from tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
+
+# The fields that the index copies from a question, and which reconcile compares.
+COPIED_FIELDS = (
+    "number",
+    "reference",
+    "subject",
+    "product_id",
+    "priority",
+    "priority_rank",
+    "status",
+    "reason",
+    "is_worry",
+    "asked_at",
+    "escalated_at",
+    "taken_by_id",
+    "taken_by_name",
+)
+
+
+def belongs_in_index(ticket: Ticket) -> bool:
+    """A question is in the index exactly while professionals work it and it is open."""
+    from tickets.models import Tier
+
+    return ticket.tier == Tier.PROFESSIONAL and ticket.is_open and ticket.escalated_at is not None
+
+
+def _values(ticket: Ticket, organisation: CareOrganisation) -> dict[str, object]:
+    from helpdesk.accounts.models import Role
+
+    assignee = ticket.assignee if ticket.assignee_id else None
+    professional = assignee if assignee is not None and assignee.role == Role.PROFESSIONAL else None
+    return {
+        "number": ticket.number,
+        "reference": f"{organisation.reference_prefix}-{ticket.number}",
+        "subject": ticket.subject[:200],
+        "product_id": ticket.product_id,
+        "priority": ticket.priority,
+        "priority_rank": PRIORITY_RANK.get(ticket.priority, 1),
+        "status": ticket.status,
+        "reason": ticket.escalation_reason,
+        "is_worry": ticket.is_worry,
+        "asked_at": ticket.created_at,
+        "escalated_at": ticket.escalated_at,
+        "taken_by_id": professional.public_user_id if professional is not None else None,
+        "taken_by_name": professional.full_name if professional is not None else "",
+    }
+
+
+def escalation_index_sync(ticket: Ticket, *, organisation: CareOrganisation | None = None) -> None:
+    """Makes the index row of `ticket` match it: present with the same fields, or absent.
+
+    Call it inside the transaction that changed the question, after saving it. A question that
+    was never escalated can have no row, so it costs nothing then.
+    """
+    if ticket.escalated_at is None:
+        return
+    organisation = organisation or current_organisation()
+    if organisation is None:
+        raise RuntimeError("The escalation index is written from an organisation's schema.")
+    if not belongs_in_index(ticket):
+        EscalationEntry.objects.filter(organisation=organisation, ticket_id=ticket.pk).delete()
+        return
+    EscalationEntry.objects.update_or_create(
+        organisation=organisation,
+        ticket_id=ticket.pk,
+        defaults={**_values(ticket, organisation), "updated_at": timezone.now()},
+    )
+
+
+@dataclass
+class Drift:
+    """What reconcile found wrong in one organisation's part of the index, and repaired."""
+
+    organisation: str
+    missing: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.changed)
+
+
+@transaction.atomic
+def escalation_index_reconcile(*, organisation: CareOrganisation | None = None) -> Drift:
+    """Compares the index with the questions of the current schema's organisation and repairs it."""
+    from tickets.models import OPEN_STATUSES, Ticket, Tier
+
+    organisation = organisation or current_organisation()
+    if organisation is None:
+        raise RuntimeError("Reconcile runs in an organisation's schema.")
+    drift = Drift(organisation=organisation.slug)
+    expected = {
+        ticket.pk: ticket
+        for ticket in Ticket.objects.select_related("assignee")
+        .select_for_update(of=("self",))
+        .filter(tier=Tier.PROFESSIONAL, status__in=OPEN_STATUSES, escalated_at__isnull=False)
+    }
+    rows = {row.ticket_id: row for row in EscalationEntry.objects.select_for_update().filter(organisation=organisation)}
+    now = timezone.now()
+    drift.extra = [ticket_id for ticket_id in rows if ticket_id not in expected]
+    if drift.extra:
+        EscalationEntry.objects.filter(organisation=organisation, ticket_id__in=drift.extra).delete()
+    for ticket_id, ticket in expected.items():
+        values = _values(ticket, organisation)
+        row = rows.get(ticket_id)
+        if row is None:
+            drift.missing.append(ticket_id)
+            EscalationEntry.objects.create(organisation=organisation, ticket_id=ticket_id, updated_at=now, **values)
+        elif any(getattr(row, name) != values[name] for name in COPIED_FIELDS):
+            drift.changed.append(ticket_id)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = now
+            row.save()
+    if drift.total:
+        logger.warning(
+            "Escalation index drift repaired for %s: %d missing, %d extra, %d changed",
+            organisation.slug,
+            len(drift.missing),
+            len(drift.extra),
+            len(drift.changed),
+        )
+    return drift

@@ -1,0 +1,27 @@
+"""Background work on the escalation index."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def reconcile_escalation_index() -> dict[str, int]:
+    """Compares the index with every active organisation's questions, repairs drift and reports it.
+
+    Returns the number of repaired rows per organisation that had drift (also logged as a warning).
+    Rows of organisations that are no longer active are left alone; deleting an organisation
+    removes its rows with it.
+    """
+    from django_tenants.utils import tenant_context
+
+    from escalations.services import escalation_index_reconcile
+    from tenants.models import CareOrganisation
+
+    report: dict[str, int] = {}
+    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
+        with tenant_context(organisation):
+            drift = escalation_index_reconcile(organisation=organisation)
+        if drift.total:
+            report[organisation.slug] = drift.total
+    return report
