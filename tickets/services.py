@@ -702,7 +702,10 @@ def duty_plan(*, actor: User, starts_at: datetime, ends_at: datetime) -> DutyPer
 def duty_stop(*, actor: User) -> int:
     """Ends the volunteer's current duty now. Returns how many periods it ended."""
     now = timezone.now()
-    ended = DutyPeriod.objects.filter(volunteer=actor, starts_at__lte=now, ends_at__gt=now).update(ends_at=now)
+    current = DutyPeriod.objects.filter(volunteer=actor, starts_at__lte=now, ends_at__gt=now)
+    # A period that started this very moment has no length left; it goes.
+    ended, _deleted = current.filter(starts_at=now).delete()
+    ended += current.filter(starts_at__lt=now).update(ends_at=now)
     if ended:
         audit(actor=actor, action="duty_stopped")
     return ended
