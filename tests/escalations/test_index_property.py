@@ -7,6 +7,8 @@ index row exactly when it is escalated and open, and that row has its status and
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -132,9 +134,7 @@ def test_the_index_row_exists_exactly_while_a_question_is_escalated_and_open(in_
         tickets = [ticket_make(subject=f"Vraag {n}") for n in range(QUESTIONS)]
         check_index(in_org)
         for action, index in steps:
-            try:
+            with contextlib.suppress(*EXPECTED_REFUSALS):
                 action(tickets[index], people)
-            except EXPECTED_REFUSALS:
-                pass
             check_index(in_org)
         transaction.set_rollback(True)
