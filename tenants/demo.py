@@ -149,6 +149,7 @@ def load() -> list[CareOrganisation]:
         organisation = organisation_provision(organisation_id=organisation.pk)
         people_ensure(organisation)
         questions_ensure(organisation)
+        escalations_ensure(organisation)
         organisations.append(organisation)
     return organisations
 
@@ -262,3 +263,88 @@ def questions_ensure(organisation: CareOrganisation) -> None:
                 ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause=cause)
                 if state == "closed":
                     tickets.ticket_close(ticket=ticket, actor=volunteer)
+
+
+# Demo questions that the volunteers passed on: (product slug, subject, body, what happens)
+ESCALATED_QUESTIONS = [
+    (
+        "beeldbel-tablet",
+        "Tablet maakt geen verbinding met wifi",
+        "Sinds de nieuwe router thuis doet de tablet niets meer. Ik heb alles geprobeerd.",
+        "escalated",
+    ),
+    (
+        "dagplanner-app",
+        "Afspraken verdwijnen uit de planner",
+        "Elke ochtend zijn de afspraken van mijn zus weg. De leverancier moet ernaar kijken.",
+        "taken_over",
+    ),
+    (
+        "beeldbel-tablet",
+        "Mijn vader neemt niet meer op",
+        "Ik bel al twee dagen via de tablet en hij neemt niet op. Ik maak me zorgen.",
+        "worry",
+    ),
+]
+
+
+def escalations_ensure(organisation: CareOrganisation) -> None:
+    """Questions with the professionals, a contact person for worries, and volunteers on duty."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets import services as tickets
+    from tickets.models import DutyPeriod, Ticket, Tier
+
+    if not organisation.contact_person_email:
+        organisation.contact_person_name = "Marieke Jansen"
+        organisation.contact_person_email = demo_email(Role.MANAGER, "Marieke", organisation.slug)
+        organisation.save(update_fields=["contact_person_name", "contact_person_email"])
+    professional = User.objects.filter(email="achtervang@helpdesk.example").first()
+    with tenant_context(organisation):
+        volunteers = list(User.objects.filter(role=Role.VOLUNTEER).order_by("pk"))
+        if not volunteers:
+            return
+        now = timezone.now()
+        if not DutyPeriod.objects.exists():
+            # Henk is on duty every day from 8 to 20 for the coming month, and right now.
+            today = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+            DutyPeriod.objects.create(
+                volunteer=volunteers[0], starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4)
+            )
+            for day in range(1, 31):
+                starts = today + timedelta(days=day)
+                DutyPeriod.objects.create(
+                    volunteer=volunteers[0], starts_at=starts, ends_at=starts + timedelta(hours=12)
+                )
+        if Ticket.objects.filter(tier=Tier.PROFESSIONAL).exists():
+            return
+        products = {p.slug: p for p in organisation.active_products()}
+        requester = User.objects.filter(role=Role.REQUESTER).order_by("pk").first()
+        shadow = None
+        if professional is not None:
+            shadow, _created = User.objects.get_or_create(
+                public_user_id=professional.pk,
+                defaults={"full_name": professional.full_name, "role": Role.PROFESSIONAL, "requester_kind": ""},
+            )
+        for slug, subject, body, what in ESCALATED_QUESTIONS:
+            product = products.get(slug)
+            if product is None:
+                continue
+            if what == "worry":
+                tickets.ticket_create(
+                    actor=requester, requester=requester, product=product, subject=subject, body=body, is_worry=True
+                )
+                continue
+            ticket = tickets.ticket_create(
+                actor=requester, requester=requester, product=product, subject=subject, body=body
+            )
+            ticket = tickets.ticket_claim(ticket=ticket, actor=volunteers[-1])
+            tickets.reply_post(ticket=ticket, actor=volunteers[-1], body="Ik zoek het voor u uit.")
+            reason = "too_difficult" if what == "escalated" else "needs_supplier"
+            ticket = tickets.ticket_escalate(
+                ticket=ticket, actor=volunteers[-1], reason=reason, note="Ik kom hier niet verder mee."
+            )
+            if what == "taken_over" and shadow is not None:
+                tickets.ticket_take_over(ticket=ticket, actor=shadow)

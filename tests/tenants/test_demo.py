@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role, User
 from tenants import demo
 from tenants.models import CareOrganisation, Product
@@ -23,10 +24,21 @@ def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_
         organisation = CareOrganisation.objects.get(slug=spec["slug"])
         assert organisation.status == CareOrganisation.Status.ACTIVE
         with schema_context(organisation.schema_name):
-            assert User.objects.count() == len(demo.PEOPLE)
-            assert set(User.objects.values_list("role", flat=True)) == {Role.MANAGER, Role.VOLUNTEER, Role.REQUESTER}
+            assert User.objects.exclude(role=Role.PROFESSIONAL).count() == len(demo.PEOPLE)
+            assert set(User.objects.values_list("role", flat=True)) == {
+                Role.MANAGER,
+                Role.VOLUNTEER,
+                Role.REQUESTER,
+                Role.PROFESSIONAL,  # the shadow account of the demo professional who took one over
+            }
             statuses = set(Ticket.objects.values_list("status", flat=True))
             assert statuses == {"new", "in_progress", "waiting_for_requester", "resolved", "closed"}, statuses
+            escalated = Ticket.objects.filter(tier="professional")
+            assert escalated.count() == len(demo.ESCALATED_QUESTIONS)
+            assert escalated.filter(is_worry=True).count() == 1
+            assert escalated.filter(assignee__role=Role.PROFESSIONAL).count() == 1
+        assert EscalationEntry.objects.filter(organisation=organisation).count() == len(demo.ESCALATED_QUESTIONS)
+        assert organisation.contact_person_email
 
     call_command("demo_accounts")
     printed = capsys.readouterr().out
