@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Product
 from tickets.models import (
+    VOLUNTEER_ESCALATION_REASONS,
     BottleneckCause,
     Channel,
     ContactMethod,
+    EscalationReason,
     NotificationPreference,
     OnBehalfRelation,
     Priority,
@@ -37,6 +41,7 @@ class QueueFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only my questions"), required=False)
     unassigned = forms.BooleanField(label=_("Only questions nobody has taken"), required=False)
+    with_professionals = forms.BooleanField(label=_("Only questions with the professionals"), required=False)
 
     def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,6 +54,7 @@ class QueueFilterForm(forms.Form):
             status=data.get("status") or "",
             mine=bool(data.get("mine")),
             unassigned=bool(data.get("unassigned")),
+            with_professionals=bool(data.get("with_professionals")),
             q=data.get("q") or "",
         )
 
@@ -131,6 +137,11 @@ class IntakeForm(forms.Form):
         label=_("The person who asks is"), choices=OnBehalfRelation.choices, required=False
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    is_worry = forms.BooleanField(
+        label=_("There is a worry about the safety or health of the client"),
+        help_text=_("The question then goes straight to the professionals, and the contact person hears of it."),
+        required=False,
+    )
 
     def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,8 +190,27 @@ class AskQuestionForm(forms.Form):
         help_text=_("What did you do? What happened?"),
         error_messages={"required": _("Tell us a little more about your question.")},
     )
+    photo = forms.FileField(
+        label=_("Add a photo"),
+        required=False,
+        help_text=_("A photo or screenshot helps us see the problem. A JPG, PNG, GIF or WebP file of at most 5 MB."),
+        error_messages={"empty": _("This file is empty. Choose another photo.")},
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
     # A field people never see. Robots fill in every field; a question with this filled in is dropped.
     website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, kept_photo: str = "", **kwargs: Any) -> None:
+        """`kept_photo`: the name of a photo chosen earlier in this question, which may be removed."""
+        super().__init__(*args, **kwargs)
+        self.kept_photo = kept_photo
+        if kept_photo:
+            self.fields["photo"].label = _("Choose another photo")
+            self.fields["remove_photo"] = forms.BooleanField(label=_("Remove this photo"), required=False)
+
+    def clean_photo(self) -> CleanPhoto | None:
+        upload = self.cleaned_data.get("photo")
+        return photo_clean(upload) if upload else None
 
 
 class AskForWhomForm(forms.Form):
@@ -308,3 +338,162 @@ class NotificationForm(forms.Form):
 class SavedReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, help_text=_("Helpers choose the reply by this title."))
     body = forms.CharField(label=_("Text"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+# --- Escalation to the professionals -----------------------------------------------------------------
+
+# The reasons a volunteer chooses from, in the words of the person choosing.
+ESCALATION_REASON_WORDS = {
+    EscalationReason.TOO_DIFFICULT: _("It is too difficult for me"),
+    EscalationReason.NEEDS_SUPPLIER: _("The supplier of the product is needed"),
+    EscalationReason.SAFETY_WORRY: _("It is urgent, or I worry about the client's safety"),
+    EscalationReason.TOO_MUCH_NOW: _("It is more than I can handle now"),
+}
+
+
+class EscalateForm(forms.Form):
+    prefix = "escalate"
+
+    reason = forms.ChoiceField(
+        label=_("Why do you pass the question on?"),
+        choices=[(reason.value, ESCALATION_REASON_WORDS[reason]) for reason in VOLUNTEER_ESCALATION_REASONS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose why you pass the question on."),
+            "invalid_choice": _("Choose one of the reasons in the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("A note for the professional"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What did you try? What does the person need? Only helpers see this note."),
+    )
+
+
+class HandBackForm(forms.Form):
+    prefix = "hand_back"
+
+    note = forms.CharField(
+        label=_("What should the volunteers do next?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The volunteers read this as an internal note. The person who asked does not see it."),
+        error_messages={"required": _("Write what the volunteers should do next.")},
+    )
+
+
+# --- Duty ----------------------------------------------------------------------------------------
+
+MAX_DUTY_HOURS = 12
+MAX_PLAN_AHEAD_DAYS = 366
+
+
+def _local(day: date, at: time) -> datetime:
+    """A date and a time on the organisation's clock, as a moment."""
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class DutyStartForm(forms.Form):
+    """ "I am on duty now, until …": a few simple lengths, or a time later today."""
+
+    prefix = "start"
+    UNTIL_TIME = "until"
+
+    length = forms.ChoiceField(
+        label=_("How long are you on duty?"),
+        choices=[
+            ("1", _("1 hour")),
+            ("2", _("2 hours")),
+            ("4", _("4 hours")),
+            (UNTIL_TIME, _("Until a time today")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how long you are on duty."),
+            "invalid_choice": _("Choose one of the lengths in the list."),
+        },
+    )
+    until = forms.TimeField(
+        label=_("Until what time today?"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Only when you chose “Until a time today”. For example: 16:30."),
+        error_messages={"invalid": _("Write the time like 16:30.")},
+    )
+
+    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        length = data.get("length")
+        if not length:
+            return data
+        if length != self.UNTIL_TIME:
+            data["until_at"] = self.now + timedelta(hours=int(length))
+            return data
+        until = data.get("until")
+        if until is None:
+            if "until" not in self.errors:
+                self.add_error("until", _("Write until what time you are on duty."))
+            return data
+        until_at = _local(timezone.localdate(self.now), until)
+        if until_at <= self.now:
+            self.add_error("until", _("Choose a time later than now."))
+        elif until_at - self.now > timedelta(hours=MAX_DUTY_HOURS):
+            self.add_error(
+                "until", _("You can be on duty for at most %(hours)d hours at a time.") % {"hours": MAX_DUTY_HOURS}
+            )
+        else:
+            data["until_at"] = until_at
+        return data
+
+
+class DutyPlanForm(forms.Form):
+    """A period later on when the volunteer will be on duty: a day, and from and until what time."""
+
+    prefix = "plan"
+
+    day = forms.DateField(
+        label=_("Day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For example: 24-12-2026."),
+        error_messages={"required": _("Write the day."), "invalid": _("Write the day like 24-12-2026.")},
+    )
+    starts = forms.TimeField(
+        label=_("From"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("For example: 10:00."),
+        error_messages={"required": _("Write from what time."), "invalid": _("Write the time like 10:00.")},
+    )
+    ends = forms.TimeField(
+        label=_("Until"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("For example: 12:00."),
+        error_messages={"required": _("Write until what time."), "invalid": _("Write the time like 12:00.")},
+    )
+
+    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day is None or starts is None or ends is None:
+            return data
+        starts_at, ends_at = _local(day, starts), _local(day, ends)
+        if ends_at <= starts_at:
+            self.add_error("ends", _("The end must be later than the start."))
+        elif starts_at <= self.now:
+            self.add_error("starts", _("Choose a moment in the future. To start now, use “I am on duty now”."))
+        elif ends_at - starts_at > timedelta(hours=MAX_DUTY_HOURS):
+            self.add_error("ends", _("A period can be at most %(hours)d hours.") % {"hours": MAX_DUTY_HOURS})
+        elif day > timezone.localdate(self.now) + timedelta(days=MAX_PLAN_AHEAD_DAYS):
+            self.add_error("day", _("Plan at most a year ahead."))
+        else:
+            data["starts_at"], data["ends_at"] = starts_at, ends_at
+        return data

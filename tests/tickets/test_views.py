@@ -299,6 +299,15 @@ def test_volunteer_records_a_phone_question_without_an_account(as_volunteer, org
     assert f"Question {ref(ticket)} is recorded." in response.content.decode()
 
 
+def test_a_worry_recorded_at_intake_goes_to_the_professionals(as_volunteer, org_a):
+    response = as_volunteer.post("/questions/record/", intake_data(is_worry="on", priority="normal"), follow=True)
+    assert response.status_code == 200
+    with tenant_context(org_a):
+        ticket = Ticket.objects.get(subject="Tablet gaat niet aan")
+        assert (ticket.is_worry, ticket.priority, ticket.tier) == (True, "urgent", "professional")
+        assert ticket.escalation_reason == "requester_worry"
+
+
 def test_intake_needs_a_way_to_answer_and_keeps_what_was_typed(as_volunteer, org_a):
     response = as_volunteer.post("/questions/record/", intake_data(contact_phone="", subject="Mijn vraag"))
     html = response.content.decode()
