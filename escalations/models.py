@@ -49,3 +49,43 @@ class EscalationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"
+
+
+class AdviceRequest(models.Model):
+    """One row per active "ask a professional" exchange of any care organisation.
+
+    Written by the support services in the same transaction as the exchange, so professionals
+    find every request in one list. Like the escalation index it holds no names and no text:
+    the exchange itself stays in the organisation's schema.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waits for a professional")
+        ANSWERED = "answered", _("Answered")
+
+    organisation = models.ForeignKey(
+        "tenants.CareOrganisation", on_delete=models.CASCADE, related_name="advice_requests"
+    )
+    thread_id = models.PositiveIntegerField()
+    ticket_id = models.PositiveIntegerField()
+    number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=20)
+    product = models.ForeignKey("tenants.Product", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    asked_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("request for advice")
+        verbose_name_plural = _("requests for advice")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "thread_id"], name="advice_request_once_per_thread"),
+        ]
+        indexes = [
+            # The portal's list: one status, longest waiting first; id breaks ties for paging.
+            models.Index(fields=["status", "asked_at", "id"], name="advice_request_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.status})"

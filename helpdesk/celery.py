@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 app = CeleryApp("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["helpdesk", "helpdesk.accounts", "tenants", "tickets", "knowledgebase", "reporting"])
+app.autodiscover_tasks()  # every installed app's tasks.py

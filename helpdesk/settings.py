@@ -61,6 +61,8 @@ TENANT_APPS = [
     "tickets",
     "knowledgebase",
     "reporting",
+    "support",
+    "satisfaction",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -172,6 +174,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "reconcile-escalation-index": {
         "task": "escalations.tasks.reconcile_escalation_index",
+        "schedule": 60 * 60,
+    },
+    "reconcile-advice-index": {
+        "task": "support.tasks.reconcile_advice_index",
         "schedule": 60 * 60,
     },
 }

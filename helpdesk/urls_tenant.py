@@ -4,11 +4,16 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from helpdesk import views
+from tenants import views as tenant_views
 
 urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("account/", include("helpdesk.accounts.urls")),
+    # Before the questions: /questions/<number>/rating/ would otherwise reach a ticket action.
+    path("", include("satisfaction.urls")),
+    path("questions/", include("support.urls")),
     path("questions/", include("tickets.urls")),
+    path("settings/", tenant_views.tenant_settings, name="organisation_settings"),
     path("language/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("health/", views.health, name="health"),

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import RequesterKind, Role, User
+from support.demo import support_ensure
 from tenants.models import CareOrganisation, Product
 from tenants.services import organisation_create, organisation_provision
 
@@ -80,6 +81,7 @@ PEOPLE = [
     (Role.MANAGER, "", "Marieke", "Jansen"),
     (Role.VOLUNTEER, "", "Henk", "de Vries"),
     (Role.VOLUNTEER, "", "Fatima", "El Amrani"),
+    (Role.VOLUNTEER, "", "Sem", "Leerling"),  # a trainee: answers wait for approval (support.demo)
     (Role.REQUESTER, RequesterKind.CLIENT, "Gerrit", "Bakker"),
     (Role.REQUESTER, RequesterKind.INFORMAL_CARER, "Anja", "Visser"),
     (Role.REQUESTER, RequesterKind.CARE_STAFF, "Sanne", "Smit"),
@@ -150,6 +152,8 @@ def load() -> list[CareOrganisation]:
         people_ensure(organisation)
         questions_ensure(organisation)
         escalations_ensure(organisation)
+        satisfaction_ensure(organisation)
+        support_ensure(organisation)
         organisations.append(organisation)
     return organisations
 
@@ -348,3 +352,32 @@ def escalations_ensure(organisation: CareOrganisation) -> None:
             )
             if what == "taken_over" and shadow is not None:
                 tickets.ticket_take_over(ticket=ticket, actor=shadow)
+
+
+# Demo satisfaction answers: (help, technology, comment), given to the solved questions in turn.
+SURVEY_ANSWERS = [
+    (5, 4, "Heel fijn geholpen. Dank u wel!"),
+    (4, 2, "De uitleg was goed, maar het apparaat blijft lastig."),
+    (3, 3, ""),
+    (5, 5, ""),
+]
+
+
+def satisfaction_ensure(organisation: CareOrganisation) -> None:
+    """Answers to the satisfaction questions for most solved questions; the last stays open to try."""
+    from satisfaction.models import SurveyAnswer
+    from satisfaction.services import survey_answer_save
+    from tickets.models import Status, Ticket
+
+    with tenant_context(organisation):
+        solved = list(Ticket.objects.filter(status__in=(Status.RESOLVED, Status.CLOSED)).order_by("number"))
+        for ticket, (help_score, technology_score, comment) in zip(solved[:-1], SURVEY_ANSWERS, strict=False):
+            if SurveyAnswer.objects.filter(ticket=ticket).exists():
+                continue
+            survey_answer_save(
+                ticket=ticket,
+                actor=ticket.requester,
+                help_score=help_score,
+                technology_score=technology_score,
+                comment=comment,
+            )

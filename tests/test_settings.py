@@ -90,3 +90,15 @@ def test_unknown_site_scheme_stops_start_up():
 
     assert result.returncode != 0
     assert "SITE_SCHEME must be http or https" in result.stderr
+
+
+def test_every_scheduled_task_is_known_to_the_worker():
+    """Beat sends tasks by name; a name the worker never imported would be lost silently."""
+    from django.conf import settings
+
+    from helpdesk.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled, "beat has nothing to do"
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
