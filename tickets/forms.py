@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -193,24 +195,19 @@ class AskQuestionForm(forms.Form):
     photo = forms.FileField(
         label=_("Add a photo"),
         required=False,
-        help_text=_("A photo or screenshot helps us see the problem. A JPG, PNG, GIF or WebP file of at most 5 MB."),
+        help_text=_("A photo helps us see the problem. For example a photo of the screen."),
         error_messages={"empty": _("This file is empty. Choose another photo.")},
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
     # A field people never see. Robots fill in every field; a question with this filled in is dropped.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
-    def __init__(self, *args: Any, kept_photo: str = "", **kwargs: Any) -> None:
-        """`kept_photo`: the name of a photo chosen earlier in this question, which may be removed."""
-        super().__init__(*args, **kwargs)
-        self.kept_photo = kept_photo
-        if kept_photo:
-            self.fields["photo"].label = _("Choose another photo")
-            self.fields["remove_photo"] = forms.BooleanField(label=_("Remove this photo"), required=False)
+    # Shown only when a photo was chosen earlier in this question.
+    remove_photo = forms.BooleanField(label=_("Remove this photo"), required=False)
 
     def clean_photo(self) -> CleanPhoto | None:
         upload = self.cleaned_data.get("photo")
-        return photo_clean(upload) if upload else None
+        return photo_clean(upload) if isinstance(upload, UploadedFile) else None
 
 
 class AskForWhomForm(forms.Form):
@@ -249,13 +246,25 @@ class AskContactForm(forms.Form):
         error_messages={"required": _("Choose how you want the answer.")},
     )
     contact_name = forms.CharField(
-        label=_("Your name"), max_length=150, error_messages={"required": _("Write your name.")}
+        label=_("Your name"),
+        max_length=150,
+        error_messages={"required": _("Write your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    contact_phone = forms.CharField(label=_("Your phone number"), max_length=30, required=False)
+    # Which of the two is needed depends on the answer above; the hints say so, clean() checks it.
+    contact_phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=30,
+        required=False,
+        help_text=_("We need it to call you back."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     contact_email = forms.EmailField(
         label=_("Your e-mail address"),
         required=False,
+        help_text=_("We need it to send the answer by e-mail."),
         error_messages={"invalid": _("Write an e-mail address like name@example.nl.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     def __init__(self, *args: Any, known: User | None = None, **kwargs: Any) -> None:
@@ -390,6 +399,56 @@ MAX_DUTY_HOURS = 12
 MAX_PLAN_AHEAD_DAYS = 366
 
 
+# "24-12-2026", "24/12/26", "24 12 2026", "2026-12-24"; "16:30", "16.30", "1630", "16u30", "16".
+DAY_MONTH_YEAR_RE = re.compile(r"^(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d{2}|\d{4})$")
+YEAR_MONTH_DAY_RE = re.compile(r"^(\d{4})[\s./-]+(\d{1,2})[\s./-]+(\d{1,2})$")
+TIME_RE = re.compile(r"^(\d{1,2})(?:\s*[.:hu]?\s*(\d{2}))?\s*(?:uur|u|h)?$", re.IGNORECASE)
+
+
+class DayField(forms.DateField):
+    """A day typed the way people write it, in a plain text box (no date picker to learn)."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "input--day"})
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if found := YEAR_MONTH_DAY_RE.match(text):
+            year, month, day = (int(part) for part in found.groups())
+        elif found := DAY_MONTH_YEAR_RE.match(text):
+            day, month, year = (int(part) for part in found.groups())
+            year += 2000 if year < 100 else 0
+        else:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return date(year, month, day)
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class ClockTimeField(forms.TimeField):
+    """A time of day as people write it: 16:30, 16.30, 1630, 16u30 or just 16."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "input--time"})
+
+    def to_python(self, value: Any) -> time | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, time):
+            return value
+        found = TIME_RE.match(str(value).strip())
+        if found:
+            hours, minutes = int(found.group(1)), int(found.group(2) or 0)
+            if hours < 24 and minutes < 60:
+                return time(hours, minutes)
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
 def _local(day: date, at: time) -> datetime:
     """A date and a time on the organisation's clock, as a moment."""
     return timezone.make_aware(datetime.combine(day, at))
@@ -415,10 +474,9 @@ class DutyStartForm(forms.Form):
             "invalid_choice": _("Choose one of the lengths in the list."),
         },
     )
-    until = forms.TimeField(
+    until = ClockTimeField(
         label=_("Until what time today?"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Only when you chose “Until a time today”. For example: 16:30."),
         error_messages={"invalid": _("Write the time like 16:30.")},
     )
@@ -457,21 +515,18 @@ class DutyPlanForm(forms.Form):
 
     prefix = "plan"
 
-    day = forms.DateField(
+    day = DayField(
         label=_("Day"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example: 24-12-2026."),
         error_messages={"required": _("Write the day."), "invalid": _("Write the day like 24-12-2026.")},
     )
-    starts = forms.TimeField(
+    starts = ClockTimeField(
         label=_("From"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("For example: 10:00."),
         error_messages={"required": _("Write from what time."), "invalid": _("Write the time like 10:00.")},
     )
-    ends = forms.TimeField(
+    ends = ClockTimeField(
         label=_("Until"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("For example: 12:00."),
         error_messages={"required": _("Write until what time."), "invalid": _("Write the time like 12:00.")},
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tickets.models import (
     OPEN_STATUSES,
+    QUEUE_TAKEN,
     DutyPeriod,
     Message,
     NotificationPreference,
@@ -20,6 +22,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
     TicketRead,
+    Tier,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ class QueueFilters:
     status: str = ""  # empty: every open status
     mine: bool = False
     unassigned: bool = False
+    with_professionals: bool = False
     q: str = ""
 
 
@@ -58,6 +62,8 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticke
         tickets = tickets.filter(Q(assignee_id=user.pk) | Q(escalated_by_id=user.pk))
     if filters.unassigned:
         tickets = tickets.filter(assignee__isnull=True)
+    if filters.with_professionals:
+        tickets = tickets.filter(tier=Tier.PROFESSIONAL)
     query = filters.q.strip()
     if query:
         reference = REFERENCE_RE.match(query)
@@ -66,10 +72,8 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticke
         else:
             tickets = tickets.filter(search=SearchQuery(query, config="dutch", search_type="websearch"))
     seen = TicketRead.objects.filter(ticket=OuterRef("pk"), user_id=user.pk, seen_at__gte=OuterRef("updated_at"))
-    return tickets.annotate(
-        taken=Case(When(assignee__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        unread=~Exists(seen),
-    ).order_by("taken", "created_at", "pk")
+    # The order matches the index `ticket_open_queue`, so the open queue needs no sort.
+    return tickets.annotate(taken=QUEUE_TAKEN, unread=~Exists(seen)).order_by("taken", "created_at", "pk")
 
 
 def tickets_of_requester(user: User) -> QuerySet[Ticket]:
@@ -173,3 +177,64 @@ def waiting_for_escalation(*, normal_cutoff: datetime, urgent_cutoff: datetime, 
             Q(priority=Priority.URGENT, created_at__lte=urgent_cutoff) | Q(created_at__lte=normal_cutoff)
         )
     return tickets.order_by("created_at", "pk")
+
+
+# --- A volunteer's own contribution --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one volunteer did, this month and since they started. Never compared with others."""
+
+    helped_this_month: int
+    helped_total: int
+    replies_this_month: int
+    replies_total: int
+    time_this_month: timedelta
+    time_total: timedelta
+
+
+def _time_within(periods: list[tuple[datetime, datetime]], *, start: datetime | None, end: datetime) -> timedelta:
+    """The time covered by `periods` between `start` and `end`; overlapping periods count once."""
+    total = timedelta()
+    reached: datetime | None = None  # the end of what is counted so far
+    for begins, ends in sorted(periods):
+        begins = max(begins, start) if start is not None else begins
+        if reached is not None:
+            begins = max(begins, reached)
+        ends = min(ends, end)
+        if ends > begins:
+            total += ends - begins
+            reached = ends
+    return total
+
+
+def contribution_of(user: User, *, now: datetime | None = None) -> Contribution:
+    """The questions `user` helped solve, the answers they wrote and the time they were on duty.
+
+    A question counts as helped when it is solved (or closed after being solved) and the volunteer
+    held it or answered the requester in it. Time on duty counts what has passed, up to `now`.
+    "This month" follows the organisation's calendar. Three queries, whatever the numbers.
+    """
+    now = now or timezone.now()
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    answered = Message.objects.filter(ticket=OuterRef("pk"), author_id=user.pk, is_internal=False)
+    helped = (
+        Ticket.objects.filter(status__in=(Status.RESOLVED, Status.CLOSED), resolved_at__isnull=False)
+        .filter(Q(assignee_id=user.pk) | Exists(answered))
+        .aggregate(total=Count("pk"), this_month=Count("pk", filter=Q(resolved_at__gte=month_start)))
+    )
+    replies = Message.objects.filter(author_id=user.pk, is_internal=False, from_requester=False).aggregate(
+        total=Count("pk"), this_month=Count("pk", filter=Q(created_at__gte=month_start))
+    )
+    periods = list(
+        DutyPeriod.objects.filter(volunteer_id=user.pk, starts_at__lt=now).values_list("starts_at", "ends_at")
+    )
+    return Contribution(
+        helped_this_month=helped["this_month"],
+        helped_total=helped["total"],
+        replies_this_month=replies["this_month"],
+        replies_total=replies["total"],
+        time_this_month=_time_within(periods, start=month_start, end=now),
+        time_total=_time_within(periods, start=None, end=now),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.views import ask, files, intake, requester, staff
+from tickets.views import ask, contribution, duty, escalation, files, intake, requester, staff
 
 app_name = "tickets"
 
@@ -17,8 +17,15 @@ urlpatterns = [
     path("ask/", ask.ask_start, name="ask_start"),
     path("ask/check/", ask.ask_check, name="ask_check"),
     path("ask/sent/", ask.ask_done, name="ask_done"),
+    path("ask/photo/", ask.ask_photo, name="ask_photo"),
     path("ask/<slug:step>/", ask.ask_step, name="ask_step"),
     path("record/", intake.intake, name="intake"),
+    path("duty/", duty.duty, name="duty"),
+    path("duty/start/", duty.duty_start, name="duty_start"),
+    path("duty/stop/", duty.duty_stop, name="duty_stop"),
+    path("duty/plan/", duty.duty_plan, name="duty_plan"),
+    path("duty/<int:pk>/remove/", duty.duty_remove, name="duty_remove"),
+    path("my-help/", contribution.contribution, name="contribution"),
     path("<int:number>/", staff.detail, name="detail"),
     path("<int:number>/follow/", requester.follow, name="follow"),
     path("<int:number>/follow/solved/", requester.solved, name="solved"),
@@ -30,5 +37,9 @@ urlpatterns = [
     path("<int:number>/note/", staff.note, name="note"),
     path("<int:number>/resolve/", staff.resolve, name="resolve"),
     path("<int:number>/about/", staff.about, name="about"),
+    path("<int:number>/escalate/", escalation.escalate, name="escalate"),
+    path("<int:number>/worry/", escalation.worry, name="worry"),
+    path("<int:number>/take-over/", escalation.take_over, name="take_over"),
+    path("<int:number>/hand-back/", escalation.hand_back, name="hand_back"),
     path("<int:number>/<slug:action>/", staff.change, name="change"),
 ]

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from helpdesk import permissions
@@ -18,6 +18,8 @@ from helpdesk.decorators import allowed_if, login_required_here
 from tenants.selectors import current_organisation
 from tickets import services
 from tickets.forms import (
+    EscalateForm,
+    HandBackForm,
     NoteForm,
     NotificationForm,
     PhotoForm,
@@ -27,7 +29,7 @@ from tickets.forms import (
     ResolveForm,
     SavedReplyForm,
 )
-from tickets.models import NotificationPreference, SavedReply, Ticket
+from tickets.models import NotificationPreference, SavedReply, Ticket, Tier
 from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
 
 QUEUE_PAGE_SIZE = 50
@@ -35,14 +37,33 @@ QUEUE_PAGE_SIZE = 50
 
 def ticket_or_404(request: HttpRequest, number: int, check: Callable[[Any, Ticket], bool]) -> Ticket:
     """The question with this number, if `check` lets the signed-in person at it; else 404."""
-    ticket = get_object_or_404(Ticket.objects.select_related("product", "assignee", "requester"), number=number)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("product", "assignee", "requester", "escalated_by"), number=number
+    )
     if not check(request.user, ticket):
         raise Http404
     return ticket
 
 
+def helper_ticket_or_404(request: HttpRequest, number: int) -> Ticket:
+    """The question, for a helper who works it or follows it; 404 for everybody else."""
+    return ticket_or_404(request, number, permissions.is_helper_on)
+
+
 def _products() -> Any:
     return current_organisation().active_products()
+
+
+# What the page says when a volunteer tries something the professionals now do.
+WITH_PROFESSIONALS = gettext_lazy(
+    "The professionals have this question now. You can still follow it and add internal notes."
+)
+CLOSED = gettext_lazy("This question is closed. Open it again first.")
+NOT_NOW = gettext_lazy("This change is not possible now. Somebody may have changed the question.")
+
+# The support app shows its panel (ask a professional, approvals) on the question page when it
+# provides this template; until then the empty one stands in.
+SUPPORT_PANEL = ["support/_panel.html", "tickets/_support_none.html"]
 
 
 @allowed_if(permissions.can_view_queue)
@@ -59,15 +80,30 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "can_take_intake": permissions.can_take_intake(request.user),
         "can_manage_saved_replies": permissions.can_manage_saved_replies(request.user),
+        "can_keep_duty": permissions.can_keep_duty(request.user),
     }
     template = "tickets/queue.html#rows" if request.htmx else "tickets/queue.html"
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
-    can_work = permissions.can_work_ticket(request.user, ticket)
+def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    can_work = permissions.can_work_ticket(user, ticket)
+    can_take_over = permissions.can_take_over_ticket(user, ticket)
     return {
         "ticket": ticket,
+        "with_professionals": ticket.tier == Tier.PROFESSIONAL,
+        "can_note": permissions.can_add_note(user, ticket),
+        "can_escalate": permissions.can_escalate_ticket(user, ticket),
+        "can_mark_worry": permissions.can_mark_worry(user, ticket),
+        "can_take_over": can_take_over,
+        # The professionals' queue hands over to ?take=1: the take-over button comes first then.
+        "take_first": can_take_over and request.GET.get("take") == "1",
+        "can_hand_back": permissions.can_hand_back_ticket(user, ticket),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
+        "contact_person": bool(current_organisation().contact_person_email),
+        "support_panel": SUPPORT_PANEL,
         "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
         "events": events_for(ticket),
         "photos": ticket.attachments.all(),
@@ -97,26 +133,40 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     if saved.isdigit() and permissions.can_work_ticket(request.user, ticket):
         chosen = SavedReply.objects.filter(pk=int(saved)).first()
         reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
-    return render(request, "tickets/detail.html", _detail_context(request, ticket, reply_form=reply_form))
+    return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
 
 
-def _back(ticket: Ticket) -> HttpResponse:
+def back_to_ticket(ticket: Ticket) -> HttpResponse:
     return redirect("tickets:detail", number=ticket.number)
+
+
+def cap_reached_message(limit: int) -> str:
+    return ngettext(
+        "You already hold %(count)d question. Finish it or give it back to the queue first.",
+        "You already hold %(count)d questions. Finish one or give one back to the queue first.",
+        limit,
+    ) % {"count": limit}
 
 
 @require_POST
 @login_required_here
 def claim(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    ticket = helper_ticket_or_404(request, number)
     try:
         services.ticket_claim(ticket=ticket, actor=request.user)
     except services.TicketAlreadyClaimed as taken:
         messages.error(request, _("%(name)s took this question just before you.") % {"name": taken.assignee})
-    except services.TicketError:
+    except services.TicketCapReached as cap:
+        messages.error(request, cap_reached_message(cap.limit))
+    except services.TicketWithProfessionals:
+        messages.error(request, WITH_PROFESSIONALS)
+    except services.TicketClosed:
         messages.error(request, _("This question is closed. Nobody can take it."))
+    except (services.TicketError, services.InvalidTransition):
+        messages.error(request, NOT_NOW)
     else:
         messages.success(request, _("You took this question. It is yours now."))
-    return _back(ticket)
+    return back_to_ticket(ticket)
 
 
 # Status changes without a form: the service, and what the page says after it.
@@ -130,15 +180,16 @@ SIMPLE_ACTIONS: dict[str, tuple[Callable[..., Ticket], Any]] = {
     "reopen": (services.ticket_reopen, gettext_lazy("The question is open again.")),
 }
 
-NOT_NOW = gettext_lazy("This change is not possible now. Somebody may have changed the question.")
-
 
 @require_POST
 @login_required_here
 def change(request: HttpRequest, number: int, action: str) -> HttpResponse:
     if action not in SIMPLE_ACTIONS:
         raise Http404
-    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    ticket = helper_ticket_or_404(request, number)
+    if not permissions.can_work_ticket(request.user, ticket):
+        messages.error(request, WITH_PROFESSIONALS)
+        return back_to_ticket(ticket)
     service, done = SIMPLE_ACTIONS[action]
     try:
         service(ticket=ticket, actor=request.user)
@@ -146,32 +197,58 @@ def change(request: HttpRequest, number: int, action: str) -> HttpResponse:
         messages.error(request, NOT_NOW)
     else:
         messages.success(request, done)
-    return _back(ticket)
+    return back_to_ticket(ticket)
 
 
 def _form_action(
-    request: HttpRequest, number: int, form_class: type, name: str, act: Callable[[Ticket, dict[str, Any]], None]
+    request: HttpRequest,
+    number: int,
+    form_class: type,
+    name: str,
+    act: Callable[[Ticket, dict[str, Any]], None],
+    allowed: Callable[[Any, Ticket], bool] = permissions.can_work_ticket,
 ) -> HttpResponse:
-    ticket = ticket_or_404(request, number, permissions.can_work_ticket)
+    ticket = helper_ticket_or_404(request, number)
     kwargs = {"products": _products()} if form_class is ProductTopicForm else {}
     form = form_class(request.POST, **kwargs)
+    if not allowed(request.user, ticket):
+        # The question went to the professionals after this page was opened. What was typed is
+        # kept, in the internal note, so it still reaches them.
+        messages.error(request, WITH_PROFESSIONALS)
+        typed = form.data.get(form.add_prefix("body"), "") if name == "reply_form" else ""
+        if typed.strip() and permissions.can_add_note(request.user, ticket):
+            messages.info(
+                request, _("Your text is in the internal note below. Save it there, so the professional reads it.")
+            )
+            note_form = NoteForm(initial={"body": typed})
+            return render(request, "tickets/detail.html", detail_context(request, ticket, note_form=note_form))
+        return back_to_ticket(ticket)
     if not form.is_valid():
-        return render(request, "tickets/detail.html", _detail_context(request, ticket, **{name: form}))
+        return render(request, "tickets/detail.html", detail_context(request, ticket, **{name: form}))
     try:
         act(ticket, form.cleaned_data)
     except services.TicketClosed:
-        messages.error(request, _("This question is closed. Open it again first."))
+        messages.error(request, CLOSED)
+    except services.TicketWithProfessionals:
+        messages.error(request, WITH_PROFESSIONALS)
     except (services.TicketError, services.InvalidTransition):
         messages.error(request, NOT_NOW)
-    return _back(ticket)
+    return back_to_ticket(ticket)
 
 
 @require_POST
 @login_required_here
 def reply(request: HttpRequest, number: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict[str, Any]) -> None:
-        services.reply_post(ticket=ticket, actor=request.user, body=data["body"])
-        messages.success(request, _("Your answer was sent."))
+        from support.services import reply_or_hold, was_held
+
+        # A trainee's answer waits for approval before the requester gets it.
+        if was_held(reply_or_hold(ticket=ticket, actor=request.user, body=data["body"])):
+            messages.success(
+                request, _("Your answer waits for approval by an experienced volunteer or a professional.")
+            )
+        else:
+            messages.success(request, _("Your answer was sent."))
 
     return _form_action(request, number, ReplyForm, "reply_form", act)
 
@@ -183,7 +260,7 @@ def note(request: HttpRequest, number: int) -> HttpResponse:
         services.note_add(ticket=ticket, actor=request.user, body=data["body"])
         messages.success(request, _("Your note was saved. Only helpers see it."))
 
-    return _form_action(request, number, NoteForm, "note_form", act)
+    return _form_action(request, number, NoteForm, "note_form", act, allowed=permissions.can_add_note)
 
 
 @require_POST
