@@ -156,7 +156,7 @@ def reply_approve(*, actor: User, pending: PendingReply, body: str | None = None
     if pending.ticket.tier == Tier.PROFESSIONAL and actor.role != Role.PROFESSIONAL:
         raise tickets.TicketWithProfessionals("The professionals have this question now.")
     text = _clean(body, "answer") if body is not None else pending.body
-    message = tickets.reply_post(ticket=pending.ticket, actor=pending.author, body=text)
+    message = tickets.reply_post(ticket=pending.ticket, actor=pending.author, body=text, approved_by=actor)
     pending.status = PendingReply.Status.APPROVED
     pending.reviewer = actor
     pending.reviewer_name = _name(actor)

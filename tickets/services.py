@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from tickets.uploads import CleanPhoto
 
 __all__ = [
+    "DutyOverlap",
     "InvalidTransition",
     "TicketAlreadyClaimed",
     "TicketCapReached",
@@ -101,6 +102,10 @@ class TicketClosed(TicketError):
 
 class TicketWithProfessionals(TicketError):
     """The professionals work this question now; volunteers follow it but do not take it."""
+
+
+class DutyOverlap(TicketError):
+    """A planned duty period overlaps one the volunteer has already."""
 
 
 class TicketCapReached(TicketError):
@@ -271,17 +276,20 @@ def _is_requester(ticket: Ticket, actor: User | None) -> bool:
 
 
 @transaction.atomic
-def reply_post(*, ticket: Ticket, actor: User | None, body: str) -> Message:
+def reply_post(*, ticket: Ticket, actor: User | None, body: str, approved_by: User | None = None) -> Message:
     """Adds a public reply to the conversation.
 
     From a helper: the first one sets `first_response_at`, and a new question becomes in progress.
     From the requester (`actor` is the requester, or None when they opened the question with its
     reference and contact check): a question that waited for them or was solved opens again.
+    A trainee's reply that someone approved is written by the trainee, `approved_by` the reviewer.
     """
     ticket = _locked(ticket)
     if ticket.status == Status.CLOSED:
         raise TicketClosed("This question is closed.")
     from_requester = _is_requester(ticket, actor)
+    if not from_requester:
+        _check_tier(ticket, approved_by or actor)
     author_name = _name(actor) or ticket.contact_name
     message = Message.objects.create(
         ticket=ticket, author=actor, author_name=author_name, body=body, from_requester=from_requester
@@ -322,6 +330,7 @@ def note_add(*, ticket: Ticket, actor: User, body: str) -> Message:
 
 def _status_service(ticket: Ticket, *, actor: User | None, to: str, action: str) -> Ticket:
     ticket = _locked(ticket)
+    _check_tier(ticket, actor)
     _change_status(ticket, actor=actor, to=to)
     _save(ticket)
     audit(actor=actor, action=action, target=ticket, reference=ticket.reference, status=to)
@@ -340,10 +349,15 @@ def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
     if cause not in BottleneckCause.values:
         raise TicketError(f"Unknown bottleneck cause: {cause!r}.")
     ticket = _locked(ticket)
+    _check_tier(ticket, actor)
     _change_status(ticket, actor=actor, to=Status.RESOLVED)
     ticket.bottleneck_cause = cause
     _save(ticket)
     audit(actor=actor, action="ticket_resolved", target=ticket, reference=ticket.reference, cause=cause)
+    if ticket.contact_email:
+        from satisfaction import tasks as satisfaction_tasks
+
+        delay_on_commit(satisfaction_tasks.send_satisfaction_request, ticket_id=ticket.pk)
     return ticket
 
 
@@ -369,6 +383,7 @@ def ticket_change_product(*, ticket: Ticket, actor: User, product: Product) -> T
     if not _is_product_of_organisation(product):
         raise TicketError("This organisation does not support that product.")
     ticket = _locked(ticket)
+    _check_tier(ticket, actor)
     if ticket.product_id == product.pk:
         return ticket
     old = ticket.product
@@ -382,6 +397,7 @@ def ticket_change_product(*, ticket: Ticket, actor: User, product: Product) -> T
 @transaction.atomic
 def ticket_change_topic(*, ticket: Ticket, actor: User, topic: str) -> Ticket:
     ticket = _locked(ticket)
+    _check_tier(ticket, actor)
     if ticket.topic == topic:
         return ticket
     old = ticket.topic
@@ -503,6 +519,14 @@ def _is_professional(actor: User | None) -> bool:
     from helpdesk.accounts.models import Role
 
     return actor is not None and actor.role == Role.PROFESSIONAL
+
+
+def _check_tier(ticket: Ticket, actor: User | None) -> None:
+    """While the professionals have a question, volunteers follow it and add notes, nothing more."""
+    from helpdesk.accounts.models import Role
+
+    if ticket.tier == Tier.PROFESSIONAL and actor is not None and actor.role == Role.VOLUNTEER:
+        raise TicketWithProfessionals("The professionals work this question now.")
 
 
 def _check_cap(actor: User) -> None:
@@ -678,11 +702,14 @@ def tickets_escalate_waiting(*, now: datetime | None = None) -> list[tuple[str, 
 # --- Duty ------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def duty_start(*, actor: User, until: datetime) -> DutyPeriod:
-    """The volunteer is on duty from now until `until`; an overlapping period of theirs is extended."""
+    """The volunteer is on duty from now until `until`; a duty of theirs that runs now ends first,
+    so periods never overlap."""
     now = timezone.now()
     if until <= now:
         raise TicketError("The end of the duty must lie in the future.")
+    duty_stop(actor=actor)
     period = DutyPeriod.objects.create(volunteer=actor, starts_at=now, ends_at=until)
     audit(actor=actor, action="duty_started", target=period, until=until.isoformat())
     return period
@@ -694,6 +721,8 @@ def duty_plan(*, actor: User, starts_at: datetime, ends_at: datetime) -> DutyPer
         raise TicketError("The end must come after the start.")
     if ends_at <= timezone.now():
         raise TicketError("The period must lie in the future.")
+    if DutyPeriod.objects.filter(volunteer=actor, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise DutyOverlap("You are already on duty at part of that time.")
     period = DutyPeriod.objects.create(volunteer=actor, starts_at=starts_at, ends_at=ends_at)
     audit(actor=actor, action="duty_planned", target=period)
     return period

@@ -211,3 +211,22 @@ def test_the_reconcile_task_reports_drift_per_organisation(in_org, volunteer):
     EscalationEntry.objects.filter(ticket_id=ticket.pk, organisation=in_org).delete()
     assert reconcile_escalation_index() == {"test-a": 1}
     assert reconcile_escalation_index() == {}
+
+
+def test_volunteers_follow_an_escalated_question_but_do_not_answer_or_change_it(in_org, volunteer, professional):
+    ticket = services.ticket_escalate(ticket=ticket_make(), actor=volunteer, reason=EscalationReason.TOO_DIFFICULT)
+    refused = [
+        lambda: services.reply_post(ticket=ticket, actor=volunteer, body="Probeer dit"),
+        lambda: services.ticket_resolve(ticket=ticket, actor=volunteer, cause=BottleneckCause.OTHER),
+        lambda: services.ticket_set_waiting(ticket=ticket, actor=volunteer),
+        lambda: services.ticket_close(ticket=ticket, actor=volunteer),
+        lambda: services.ticket_change_topic(ticket=ticket, actor=volunteer, topic="Wifi"),
+    ]
+    for attempt in refused:
+        with pytest.raises(services.TicketWithProfessionals):
+            attempt()
+    assert services.note_add(ticket=ticket, actor=volunteer, body="Ik ken mevrouw, bel na 10 uur").is_internal
+    # The requester and the professionals still write.
+    services.reply_post(ticket=ticket, actor=None, body="Nog steeds zwart")
+    services.reply_post(ticket=ticket, actor=professional, body="Ik bel u vandaag")
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS

@@ -127,6 +127,16 @@ def test_volunteer_plans_a_period_and_removes_it(as_volunteer, org_a, volunteer)
     assert periods(org_a, volunteer) == []
 
 
+def test_a_planned_period_may_not_overlap_another(as_volunteer, org_a, volunteer):
+    assert plan(as_volunteer, day="2026-03-12", starts="13:30", ends="16:00").status_code == 302
+    response = plan(as_volunteer, day="2026-03-12", starts="15:00", ends="17:00")
+    assert response.status_code == 200
+    assert "You are already on duty at part of that time." in response.content.decode()
+    assert 'value="15:00"' in response.content.decode()
+    assert periods(org_a, volunteer) == [(at(13, 30, days=2), at(16, days=2))]
+    assert plan(as_volunteer, day="2026-03-12", starts="16:00", ends="17:00").status_code == 302
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,10 +54,8 @@ def duty_start(request: HttpRequest) -> HttpResponse:
         return _page(request, start_form=form)
     until = form.cleaned_data["until_at"]
     try:
-        with transaction.atomic():
-            # A new end replaces the one of a duty already running, instead of overlapping it.
-            services.duty_stop(actor=request.user)
-            services.duty_start(actor=request.user, until=until)
+        # A new end replaces the one of a duty already running, instead of overlapping it.
+        services.duty_start(actor=request.user, until=until)
     except services.TicketError:
         form.add_error("until", _("Choose a time later than now."))
         return _page(request, start_form=form)
@@ -86,6 +83,9 @@ def duty_plan(request: HttpRequest) -> HttpResponse:
         period = services.duty_plan(
             actor=request.user, starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"]
         )
+    except services.DutyOverlap:
+        form.add_error("starts", _("You are already on duty at part of that time. Choose another time."))
+        return _page(request, plan_form=form)
     except services.TicketError:
         form.add_error("starts", _("Choose a moment in the future."))
         return _page(request, plan_form=form)
