@@ -1,9 +1,12 @@
-"""`make bench`: measure how long adding a care organisation takes, and record it in docs/benchmarks.md.
+"""`make bench`: measure, and record the figures in docs/benchmarks.md.
 
-Runs on the server DATABASE_URL points at (the embedded PostgreSQL under `make bench`), in a
-database of its own, `helpdesk_bench`, which it creates first and drops at the end.
+Two benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), and whether
+the volunteers' queue and the question page stay fast with 100,000 questions (`bench/questions.py`).
+Each runs on the server DATABASE_URL points at (the embedded PostgreSQL under `make bench`), in a
+database of its own, `helpdesk_bench`, which it creates first and drops at the end. Each writes
+its own section of the page, between its markers, and leaves the rest of the page as it was.
 
-    python -m helpdesk.embedded exec --profile bench -- python -m bench.run [--organisations 10]
+    python -m helpdesk.embedded exec --profile bench -- python -m bench.run [--only questions]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from bench.provisioning import Figures, Results
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+BENCHMARKS = ("provisioning", "questions")
 HISTORY_START = "<!-- bench:history:start -->"
 HISTORY_END = "<!-- bench:history:end -->"
 HISTORY_HEADER = (
@@ -73,16 +77,11 @@ def _earlier_rows(text: str) -> list[str]:
     return [line for line in block.splitlines() if line.startswith("| 2")]
 
 
-def render(results: Results, today: dt.date, where: str, earlier: list[str], load: float) -> str:
+def provisioning_section(results: Results, today: dt.date, where: str, earlier: list[str], load: float) -> str:
     saved = results.migrate.median - results.clone.median
     factor = results.migrate.median / results.clone.median if results.clone.median else float("nan")
     rows = "\n".join([*earlier, history_row(results, today, where)])
-    return f"""# Benchmarks
-
-Benchmarks are not tests: they measure, and `make bench` writes its figures into this page. Run it
-on an idle machine; the numbers of one run on one machine are a guide, not a promise.
-
-## Adding a care organisation
+    return f"""## Adding a care organisation
 
 `bench/provisioning.py` adds {results.organisations} organisations the way the operator portal does,
 on a fresh database (`helpdesk_bench`, created and dropped by the benchmark):
@@ -105,7 +104,7 @@ the template (`CloneSchema`, DATA mode), and `CREATE SCHEMA` followed by every t
 "Median", "p95" and "Max" are create plus provision for one organisation. "Clone" and "Migrations"
 are the medians of the two ways to build one schema.
 
-## The latest run in detail
+### The latest run in detail
 
 {today.isoformat()}, {where}, PostgreSQL {results.server_version}, Python {platform.python_version()},
 load average {load:.2f} at the start.
@@ -127,27 +126,42 @@ load average {load:.2f} at the start.
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run")
-    parser.add_argument("--organisations", type=int, default=10)
-    parser.add_argument("--schema-runs", type=int, default=5, help="clones and migration runs to compare")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args(argv)
+PAGE_HEADER = """# Benchmarks
 
-    _environment()
-    load = os.getloadavg()[0]
-    import django
+Benchmarks are not tests: they measure, and `make bench` writes its figures into this page. Run it
+on an idle machine; the numbers of one run on one machine are a guide, not a promise.
+"""
 
-    django.setup()
+
+def _marker(name: str, edge: str) -> str:
+    return f"<!-- bench:section:{name}:{edge} -->"
+
+
+def page(text: str, sections: dict[str, str]) -> str:
+    """The page with each new section in place of the one between its markers, or added at the
+    end; everything else, the other benchmarks' sections too, stays as it was."""
+    text = text if text.strip() else PAGE_HEADER
+    for name in BENCHMARKS:
+        if name not in sections:
+            continue
+        start, end = _marker(name, "start"), _marker(name, "end")
+        block = f"{start}\n{sections[name].strip()}\n{end}\n"
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            after = rest.split(end, 1)[1].lstrip("\n")
+            text = f"{before}{block}{chr(10) + after if after else ''}"
+        else:
+            text = f"{text.rstrip()}\n\n{block}"
+    return text
+
+
+def _run_provisioning(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> str:
     from bench import provisioning
 
     with provisioning.bench_database() as name:
         print(f"[bench] database {name}: fresh")
         results = provisioning.run(organisations=args.organisations, schema_runs=args.schema_runs)
     print(f"[bench] database {name}: dropped")
-
-    today, where = dt.date.today(), machine()
-    print(f"[bench] {where}, load average {load:.2f} at the start")
     for label, figures in (
         ("create", results.create),
         ("provision", results.provision),
@@ -160,11 +174,59 @@ def main(argv: list[str] | None = None) -> int:
             f"max {_s(figures.max)} s  ({len(figures.samples)} runs)"
         )
     print(f"[bench] migrate_all {_s(results.migrate_all_seconds)} s, peak RSS {results.peak_rss_mb:.0f} MB")
+    return provisioning_section(results, today, where, _earlier_rows(text), load)
+
+
+def _run_questions(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> tuple[str, bool]:
+    from bench import provisioning, questions
+
+    with provisioning.bench_database() as name:
+        print(f"[bench] database {name}: fresh")
+        results = questions.run(
+            requests=args.requests, warmup=args.warmup, explain=args.explain, show_queries=args.queries
+        )
+    print(f"[bench] database {name}: dropped")
+    for plan in results.plans:
+        print(plan, end="\n\n")
+    print(
+        "[bench] questions: "
+        + ("every page within the promise" if results.passes else "NOT every page within the promise")
+        + f", peak RSS {results.peak_rss_mb:.0f} MB"
+    )
+    return questions.section(results, today, where, questions.earlier_rows(text), load), results.passes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark; the page keeps the other's figures")
+    parser.add_argument("--organisations", type=int, default=10)
+    parser.add_argument("--schema-runs", type=int, default=5, help="clones and migration runs to compare")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page and size (questions)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page and size (questions)")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queries")
+    parser.add_argument("--queries", action="store_true", help="print every query of each page at 100,000")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a page breaks the questions promise")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+
+    _environment()
+    load = os.getloadavg()[0]
+    import django
+
+    django.setup()
+    today, where = dt.date.today(), machine()
+    print(f"[bench] {where}, load average {load:.2f} at the start")
+    text = DOC.read_text() if DOC.is_file() else ""
+    sections: dict[str, str] = {}
+    passes = True
+    if args.only in (None, "provisioning"):
+        sections["provisioning"] = _run_provisioning(args, today, where, load, text)
+    if args.only in (None, "questions"):
+        sections["questions"], passes = _run_questions(args, today, where, load, text)
     if not args.no_write:
-        earlier = _earlier_rows(DOC.read_text()) if DOC.is_file() else []
-        DOC.write_text(render(results, today, where, earlier, load))
+        DOC.write_text(page(text, sections))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")
-    return 0
+    return 1 if args.check and not passes else 0
 
 
 if __name__ == "__main__":

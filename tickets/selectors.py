@@ -61,7 +61,8 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticke
         # Also the questions this volunteer passed to the professionals: they still follow them.
         tickets = tickets.filter(Q(assignee_id=user.pk) | Q(escalated_by_id=user.pk))
     if filters.unassigned:
-        tickets = tickets.filter(assignee__isnull=True)
+        # What a volunteer can take: nobody has it and the professionals do not have it either.
+        tickets = tickets.filter(assignee__isnull=True, tier=Tier.VOLUNTEER)
     if filters.with_professionals:
         tickets = tickets.filter(tier=Tier.PROFESSIONAL)
     query = filters.q.strip()

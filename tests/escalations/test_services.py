@@ -230,3 +230,13 @@ def test_volunteers_follow_an_escalated_question_but_do_not_answer_or_change_it(
     services.reply_post(ticket=ticket, actor=None, body="Nog steeds zwart")
     services.reply_post(ticket=ticket, actor=professional, body="Ik bel u vandaag")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
+
+
+def test_the_queue_puts_what_a_volunteer_can_take_first(in_org, volunteer):
+    from tickets.selectors import QueueFilters, queue_for
+
+    escalated = services.ticket_escalate(ticket=ticket_make(subject="Oud"), actor=volunteer, reason="too_difficult")
+    waiting = ticket_make(subject="Nieuw")
+    assert list(queue_for(volunteer)) == [waiting, escalated]
+    assert list(queue_for(volunteer, QueueFilters(unassigned=True))) == [waiting]
+    assert list(queue_for(volunteer, QueueFilters(with_professionals=True))) == [escalated]
