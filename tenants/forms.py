@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import RESERVED_SLUGS, CareOrganisation, Product
@@ -53,3 +56,82 @@ class OrganisationForm(forms.ModelForm):
         if CareOrganisation.objects.filter(reference_prefix=prefix).exists():
             raise forms.ValidationError(_("Another organisation already uses this prefix."))
         return prefix
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    """The smallest and largest value the model allows for a setting: one source for both."""
+    field = CareOrganisation._meta.get_field(name)
+    low = max(v.limit_value for v in field.validators if isinstance(v, MinValueValidator))
+    high = min(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
+    return int(low), int(high)
+
+
+class OrganisationSettingsForm(forms.Form):
+    """How an organisation's questions flow. The operator and the organisation's managers use it."""
+
+    escalate_after_minutes = forms.IntegerField(label=_("Minutes a question may wait for a volunteer"))
+    escalate_urgent_after_minutes = forms.IntegerField(label=_("Minutes an urgent question may wait for a volunteer"))
+    max_open_per_volunteer = forms.IntegerField(label=_("Questions a volunteer may hold at once"))
+    auto_close_days = forms.IntegerField(label=_("Days before a solved question closes by itself"))
+    contact_person_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    contact_person_email = forms.EmailField(
+        label=_("E-mail address of the contact person"),
+        required=False,
+        help_text=_("This person hears at once about every question with a worry about safety."),
+    )
+
+    HINTS = {
+        "escalate_after_minutes": _(
+            "If no volunteer takes a question in this time, it goes to the professionals. "
+            "From %(low)s to %(high)s minutes (240 minutes is 4 hours)."
+        ),
+        "escalate_urgent_after_minutes": _(
+            "The same for urgent questions. Not longer than the limit above. From %(low)s to %(high)s minutes."
+        ),
+        "max_open_per_volunteer": _(
+            "A volunteer who holds this many open questions cannot take another one. From %(low)s to %(high)s."
+        ),
+        "auto_close_days": _(
+            "A solved question closes by itself after this many days without a reply. From %(low)s to %(high)s days."
+        ),
+    }
+    RANGE_ERRORS = {
+        "escalate_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
+        "escalate_urgent_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
+        "max_open_per_volunteer": _("Enter a number of questions from %(low)s to %(high)s."),
+        "auto_close_days": _("Enter a number of days from %(low)s to %(high)s."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, hint in self.HINTS.items():
+            low, high = _bounds(name)
+            field = self.fields[name]
+            message = self.RANGE_ERRORS[name] % {"low": low, "high": high}
+            field.min_value, field.max_value = low, high
+            field.validators = [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+            field.error_messages["invalid"] = message
+            field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+            field.help_text = hint % {"low": low, "high": high}
+        self.fields["contact_person_email"].error_messages["invalid"] = _(
+            "Enter an e-mail address like name@example.org."
+        )
+        self.fields["contact_person_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_person_name"].widget.attrs["autocomplete"] = "name"
+
+    @classmethod
+    def for_organisation(cls, organisation: CareOrganisation, data: Any = None) -> OrganisationSettingsForm:
+        from tenants.services import SETTINGS_FIELDS
+
+        return cls(data, initial={name: getattr(organisation, name) for name in SETTINGS_FIELDS})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        normal, urgent = data.get("escalate_after_minutes"), data.get("escalate_urgent_after_minutes")
+        if normal is not None and urgent is not None and urgent > normal:
+            self.add_error(
+                "escalate_urgent_after_minutes",
+                _("An urgent question may not wait longer than other questions (%(minutes)s minutes).")
+                % {"minutes": normal},
+            )
+        return data

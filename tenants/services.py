@@ -170,3 +170,84 @@ def organisation_retry(*, actor: User, organisation: CareOrganisation) -> None:
     )
     audit(actor=actor, action="organisation_retry", target=organisation)
     delay_on_commit(provision_organisation, organisation_id=organisation.pk)
+
+
+# --- How an organisation's questions flow ----------------------------------------------------------
+
+# What the operator and the organisation's managers may change themselves.
+SETTINGS_FIELDS = (
+    "escalate_after_minutes",
+    "escalate_urgent_after_minutes",
+    "max_open_per_volunteer",
+    "auto_close_days",
+    "contact_person_name",
+    "contact_person_email",
+)
+
+
+def _settings_check(organisation: CareOrganisation) -> None:
+    """The model's own limits for each field, and that urgent questions never wait longer."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    others = [field.name for field in CareOrganisation._meta.fields if field.name not in SETTINGS_FIELDS]
+    errors: dict[str, list[str]] = {}
+    try:
+        organisation.clean_fields(exclude=others)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    normal, urgent = organisation.escalate_after_minutes, organisation.escalate_urgent_after_minutes
+    if not errors.keys() & {"escalate_after_minutes", "escalate_urgent_after_minutes"} and urgent > normal:
+        errors["escalate_urgent_after_minutes"] = [
+            _("An urgent question may not wait longer than other questions (%(minutes)s minutes).")
+            % {"minutes": normal}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def organisation_settings_update(*, actor: User, organisation: CareOrganisation, **fields: object) -> CareOrganisation:
+    """Changes how the organisation's questions flow: waiting limits, the cap, closing, contact person.
+
+    Checks every value against the model's limits (raises `ValidationError` with a message per
+    field, and changes nothing then), saves only what changed, and records the changes in the
+    audit log of the schema in use. A change made in the operator portal is also written into
+    the organisation's own audit log, so its managers see who changed their settings.
+    """
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a setting of the question flow: {', '.join(sorted(unknown))}")
+    locked = CareOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: getattr(locked, name) for name in SETTINGS_FIELDS}
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    _settings_check(locked)
+    changes = {name: [before[name], getattr(locked, name)] for name in fields if before[name] != getattr(locked, name)}
+    if changes:
+        locked.save(update_fields=list(changes))
+        audit(actor=actor, action="organisation_settings_changed", target=locked, changes=changes)
+        if connection.schema_name != locked.schema_name and locked.is_active:
+            _audit_in_organisation(locked, actor=actor, changes=changes)
+    for name in SETTINGS_FIELDS:
+        setattr(organisation, name, getattr(locked, name))
+    return locked
+
+
+def _audit_in_organisation(organisation: CareOrganisation, *, actor: User, changes: dict[str, list[object]]) -> None:
+    """Records an operator's change in the organisation's own log, with the operator's name.
+
+    The operator is no person of that schema, so the event names them without pointing at a row.
+    """
+    from helpdesk.accounts.models import AuditEvent
+
+    label = f"{actor.full_name} <{actor.email}>" if actor.email else actor.full_name
+    with tenant_context(organisation):
+        AuditEvent.objects.create(
+            actor=None,
+            actor_label=label,
+            action="organisation_settings_changed",
+            target_type=organisation._meta.label,
+            target_id=str(organisation.pk),
+            data={"changes": changes, "operator_public_id": actor.pk},
+        )

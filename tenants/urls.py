@@ -10,4 +10,5 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:organisation_id>/retry/", views.organisation_retry, name="organisation_retry"),
     path("organisations/<int:organisation_id>/open/", views.organisation_open, name="organisation_open"),
+    path("organisations/<int:organisation_id>/settings/", views.organisation_settings, name="organisation_settings"),
 ]

@@ -1,17 +1,23 @@
-"""The operator portal: care organisations, their set-up, and the professional hand-off."""
+"""The operator portal: care organisations, their set-up, their settings, and the professional hand-off.
+
+Also the one page of this app on an organisation's own host: its managers' settings page.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import permissions
 from helpdesk.accounts.services import handoff_create
-from helpdesk.decorators import allowed_if
+from helpdesk.decorators import allowed_if, login_required_here
 from tenants import selectors, services
-from tenants.forms import OrganisationForm
+from tenants.forms import OrganisationForm, OrganisationSettingsForm
 from tenants.models import CareOrganisation
 
 
@@ -30,7 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not permissions.can_use_portal(request.user):
         raise Http404
     organisations = selectors.organisations_for_portal()
-    return render(request, "tenants/portal_home.html", {"organisations": organisations})
+    return render(
+        request,
+        "tenants/portal_home.html",
+        {"organisations": organisations, "can_view_escalations": permissions.can_view_escalations(request.user)},
+    )
 
 
 @allowed_if(permissions.can_manage_organisations)
@@ -56,13 +66,62 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/organisation_new.html", {"form": form})
 
 
-@allowed_if(permissions.can_use_portal)
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
+def _detail(
+    request: HttpRequest, organisation: CareOrganisation, form: OrganisationSettingsForm | None = None
+) -> HttpResponse:
     template = "tenants/organisation_detail.html"
     if request.htmx and request.htmx.target == "provisioning":
         template += "#provisioning"
-    return render(request, template, {"org": organisation})
+    can_edit = permissions.can_manage_organisation_settings(request.user, organisation)
+    if form is None and can_edit:
+        form = OrganisationSettingsForm.for_organisation(organisation)
+    return render(request, template, {"org": organisation, "form": form, "can_edit_settings": can_edit})
+
+
+@allowed_if(permissions.can_use_portal)
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    return _detail(request, get_object_or_404(CareOrganisation, pk=organisation_id))
+
+
+def _settings_save(request: HttpRequest, organisation: CareOrganisation, form: OrganisationSettingsForm) -> bool:
+    """Validates the form and saves through the service; False with the errors on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        services.organisation_settings_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        return False
+    messages.success(request, _("The settings are saved."))
+    return True
+
+
+@allowed_if(permissions.can_use_portal)
+@require_POST
+def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The operator changes an organisation's question flow, from its page in the portal."""
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
+    if not permissions.can_manage_organisation_settings(request.user, organisation):
+        raise Http404
+    form = OrganisationSettingsForm.for_organisation(organisation, request.POST)
+    if _settings_save(request, organisation, form):
+        return redirect(reverse("portal:organisation", args=[organisation.pk]) + "#settings")
+    return _detail(request, organisation, form)
+
+
+@login_required_here
+@require_http_methods(["GET", "POST"])
+def tenant_settings(request: HttpRequest) -> HttpResponse:
+    """An organisation's managers change how its questions flow, on their own host."""
+    organisation = request.tenant
+    if not permissions.can_manage_organisation_settings(request.user, organisation):
+        raise Http404
+    form = OrganisationSettingsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _settings_save(request, organisation, form):
+        return redirect("organisation_settings")
+    return render(request, "tenants/settings.html", {"form": form})
 
 
 @allowed_if(permissions.can_manage_organisations)

@@ -1,0 +1,13 @@
+"""The professionals' queue and the operator overview, on the operator portal."""
+
+from django.urls import path
+
+from escalations import views
+
+app_name = "escalations"
+
+urlpatterns = [
+    path("escalations/", views.queue, name="queue"),
+    path("escalations/<int:organisation_id>/<int:number>/open/", views.open_question, name="open"),
+    path("overview/", views.overview, name="overview"),
+]
