@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.pages import SCREENS
 from tests.e2e.support import ROOT, WIDTHS, Visitor, new_context
+from tests.e2e.ticket_pages import TICKET_SCREENS, questions_removed
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,11 @@ KEY_SCREENS = {
     "organisation-new",
     "organisation-detail",
 }
-CHOSEN = SCREENS if os.environ.get("SCREENSHOT_ALL") else [s for s in SCREENS if s.name in KEY_SCREENS]
+# Asking a question (every step), the volunteers' queue and the question page are key pages all.
+CHOSEN = [
+    *(SCREENS if os.environ.get("SCREENSHOT_ALL") else [s for s in SCREENS if s.name in KEY_SCREENS]),
+    *TICKET_SCREENS,
+]
 OUTPUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
 
 
@@ -46,11 +51,12 @@ def test_screenshot(browser, server, people, screen, width):
     context = new_context(browser, width=width)
     try:
         visitor = Visitor(server=server, context=context, page=context.new_page())
-        screen.open(visitor, people)
-        # The picture shows the page as it rests: no focus ring from the error summary's focus.
-        visitor.page.evaluate("() => document.activeElement && document.activeElement.blur()")
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        suffix = "" if width == "wide" else f"-{WIDTHS[width][0]}"
-        visitor.page.screenshot(path=str(OUTPUT / f"{screen.name}{suffix}.png"), full_page=True)
+        with questions_removed():
+            screen.open(visitor, people)
+            # The picture shows the page as it rests: no focus ring from the error summary's focus.
+            visitor.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            OUTPUT.mkdir(parents=True, exist_ok=True)
+            suffix = "" if width == "wide" else f"-{WIDTHS[width][0]}"
+            visitor.page.screenshot(path=str(OUTPUT / f"{screen.name}{suffix}.png"), full_page=True)
     finally:
         context.close()

@@ -42,6 +42,8 @@ DONE_KEY = "ask_done"
 STEPS = ("product", "question", "for_whom", "contact")
 # Questions one address may send per throttle window (settings.LOGIN_FAILURE_WINDOW).
 ASK_LIMIT = 10
+# Photos one address may choose per throttle window: each is kept on disk until it is sent or swept.
+PHOTO_LIMIT = 30
 # Photos of questions that are still being asked; per organisation through the tenant file storage.
 PHOTO_FOLDER = "ask-photos"
 # A kept photo of a question nobody sent is removed after this long (longer than a session lives).
@@ -114,14 +116,23 @@ def _photo_sweep() -> None:
                 default_storage.delete(path)
 
 
-def _photo_update(request: HttpRequest, form: forms.Form) -> None:
+def _photo_update(request: HttpRequest, form: forms.Form) -> bool:
     """After the question page is sent: a good new photo is kept even when another answer is
-    missing, so nobody has to choose it twice; "remove this photo" removes the one before."""
+    missing, so nobody has to choose it twice; "remove this photo" removes the one before.
+
+    False when the photo was refused because this address sent too many just now.
+    """
     cleaned = getattr(form, "cleaned_data", {})
     if cleaned.get("remove_photo"):
         _photo_drop(request)
     if cleaned.get("photo"):
+        address = throttle.client_address(request)
+        if throttle.is_blocked("ask-photo", address, PHOTO_LIMIT):
+            form.add_error("photo", _("Many photos came from this place just now. Try again in 15 minutes."))
+            return False
+        throttle.record_failure("ask-photo", address)
         _photo_keep(request, cleaned["photo"])
+    return True
 
 
 # --- The steps --------------------------------------------------------------------------------------
@@ -181,7 +192,7 @@ def ask_step(request: HttpRequest, step: str) -> HttpResponse:
     form = _form_for(request, step, request.POST if request.method == "POST" else None, state)
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and step == "question":
-        _photo_update(request, form)
+        valid = _photo_update(request, form) and valid
     if valid:
         values = dict(form.cleaned_data)
         if step == "product":
