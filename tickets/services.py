@@ -294,7 +294,11 @@ def reply_post(*, ticket: Ticket, actor: User | None, body: str, approved_by: Us
     message = Message.objects.create(
         ticket=ticket, author=actor, author_name=author_name, body=body, from_requester=from_requester
     )
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.REPLIED)
+    event = _event(ticket, actor=actor, kind=TicketEvent.Kind.REPLIED)
+    if from_requester and not event.actor_name:
+        # Opened with the number and contact check, without an account: the history names them.
+        event.actor_name = ticket.contact_name[:150]
+        event.save(update_fields=["actor_name"])
     if from_requester:
         if ticket.status in (Status.WAITING, Status.RESOLVED):
             _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)

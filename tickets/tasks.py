@@ -35,9 +35,14 @@ def notify_requester_of_reply(*, message_id: int) -> bool:
     )
     if message is None or not message.ticket.contact_email:
         return False
+    from tickets.tokens import follow_token_make
+
     ticket = message.ticket
     requester = ticket.requester
-    context = {"ticket": ticket, "message": message, "organisation": current_organisation()}
+    organisation = current_organisation()
+    # The same kind of link as in the confirmation: it opens this question, with or without an account.
+    url = organisation.absolute_url(reverse("tickets:open_link", kwargs={"token": follow_token_make(ticket.pk)}))
+    context = {"ticket": ticket, "message": message, "organisation": organisation, "url": url}
     send_templated_mail(
         template="tickets/email/reply", context=context, to=ticket.contact_email, language=_language_of(requester)
     )

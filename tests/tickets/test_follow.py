@@ -91,6 +91,32 @@ def test_the_confirmation_mail_carries_a_link_that_opens_the_question(
     assert Client(HTTP_HOST=org_a.host).get(f"/questions/{ticket.number}/follow/").status_code == 404
 
 
+def test_each_answer_is_mailed_with_a_link_that_opens_the_question(
+    org_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    with tenant_context(org_a):
+        volunteer = UserFactory(role="volunteer", requester_kind="")
+        ticket = ticket_make(contact_name="Piet", contact_email="piet@example.org")
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.note_add(ticket=ticket, actor=volunteer, body="Geheime notitie")
+            services.reply_post(ticket=ticket, actor=volunteer, body="Zit de stekker erin?")
+    assert len(mailoutbox) == 1, "one mail for the answer, none for the internal note"
+    mail = mailoutbox[0]
+    assert "Zit de stekker erin?" in mail.body and "Geheime notitie" not in mail.body
+    link = re.search(r"https?://\S+/questions/open/\S+", mail.body).group(0)
+    browser = english_client(org_a.host)
+    assert browser.get("/" + link.split("/", 3)[3]).url == f"/questions/{ticket.number}/follow/"
+    assert "Zit de stekker erin?" in browser.get(f"/questions/{ticket.number}/follow/").content.decode()
+
+
+def test_the_history_names_a_requester_who_answered_without_an_account(client_a, org_a, asked):
+    client_a.post("/questions/open/", {"reference": str(asked.number), "contact": "piet@example.org"})
+    client_a.post(f"/questions/{asked.number}/follow/", {"body": "Ja."})
+    with tenant_context(org_a):
+        assert asked.events.filter(kind="replied").last().actor_name == "Piet Jansen"
+
+
 def test_a_forged_or_foreign_link_opens_nothing(client_a, client_b, org_a, asked):
     with tenant_context(org_a):
         token = follow_token_make(asked.pk)
