@@ -199,6 +199,14 @@ class AskQuestionForm(forms.Form):
         error_messages={"empty": _("This file is empty. Choose another photo.")},
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
+    is_worry = forms.BooleanField(
+        label=_("I am worried about someone's safety or health"),
+        help_text=_(
+            "For example: someone does not answer, has fallen, or the alarm does not work. "
+            "A professional then looks at your question first. In an emergency, call 112."
+        ),
+        required=False,
+    )
     # A field people never see. Robots fill in every field; a question with this filled in is dropped.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 

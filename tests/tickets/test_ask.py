@@ -72,6 +72,29 @@ def test_a_stranger_asks_a_question_and_gets_a_reference(client_a, org_a):
     assert "0800" in done or "Call" in done
 
 
+def test_a_requester_who_is_worried_reaches_the_professionals_at_once(client_a, org_a):
+    assert walk(client_a, question={"is_worry": "on"}).url == "/questions/ask/check/"
+    assert "You are worried about someone's safety or health." in client_a.get("/questions/ask/check/").content.decode()
+    client_a.post("/questions/ask/check/")
+    with tenant_context(org_a):
+        ticket = Ticket.objects.get()
+        assert (ticket.is_worry, ticket.priority, ticket.tier, ticket.escalation_reason) == (
+            True,
+            "urgent",
+            "professional",
+            "requester_worry",
+        )
+    done = client_a.get("/questions/ask/sent/").content.decode()
+    assert "A professional of the helpdesk looks at your question first" in done and "112" in done
+
+
+def test_without_a_worry_the_question_stays_with_the_volunteers(client_a, org_a):
+    walk(client_a)
+    client_a.post("/questions/ask/check/")
+    with tenant_context(org_a):
+        assert Ticket.objects.get().tier == "volunteer"
+
+
 def test_each_page_has_one_heading_a_back_link_and_a_step_count(client_a):
     client_a.get("/questions/ask/")
     page = client_a.get("/questions/ask/product/").content.decode()

@@ -269,6 +269,7 @@ def _file(request: HttpRequest, state: dict[str, Any]) -> Ticket:
         on_behalf_of_name=state.get("on_behalf_of_name", ""),
         on_behalf_relation=state.get("on_behalf_relation", ""),
         channel=Channel.WEB,
+        is_worry=bool(state.get("is_worry")),
     )
     photo = _photo_read(state)
     if photo is not None:
