@@ -1,0 +1,51 @@
+"""Reads about satisfaction: one question's answer, and counts for reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from satisfaction.models import Score, SurveyAnswer
+from satisfaction.services import ANSWERABLE_STATUSES, survey_change_deadline
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+
+def survey_answer_of(ticket: Ticket) -> SurveyAnswer | None:
+    return SurveyAnswer.objects.filter(ticket_id=ticket.pk).first()
+
+
+def survey_is_open(ticket: Ticket) -> bool:
+    """Whether the question is solved or closed, so its requester can be asked about it."""
+    return ticket.status in ANSWERABLE_STATUSES
+
+
+def survey_can_change(answer: SurveyAnswer, *, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) <= survey_change_deadline(answer)
+
+
+def survey_totals(*, since: datetime, until: datetime) -> QuerySet:
+    """Answers given in [since, until) per month, product and tier.
+
+    Each row: month, product (id), tier, answers, help_average, technology_average, and how many
+    were unhappy (1 or 2) about the help and about the technology.
+    """
+    unhappy = (Score.VERY_UNHAPPY, Score.UNHAPPY)
+    return (
+        SurveyAnswer.objects.filter(answered_at__gte=since, answered_at__lt=until)
+        .annotate(month=TruncMonth("answered_at"))
+        .values("month", "product", "tier")
+        .annotate(
+            answers=Count("pk"),
+            help_average=Avg("help_score"),
+            technology_average=Avg("technology_score"),
+            help_unhappy=Count("pk", filter=Q(help_score__in=unhappy)),
+            technology_unhappy=Count("pk", filter=Q(technology_score__in=unhappy)),
+        )
+        .order_by("month", "product", "tier")
+    )
