@@ -241,3 +241,16 @@ def test_a_forged_link_does_not_work(client_a, org_a, solved):
         token = survey_token_make(solved.pk)
     assert client_a.get(f"/rating/{token[:-3]}abc/").status_code == 410
     assert client_a.get("/rating/not-a-token/").status_code == 410
+
+
+def test_helpers_see_the_rating_on_the_question_page_escaped(as_requester, client_b, org_a, solved):
+    hostile = "<b>Top</b> geholpen"
+    as_requester.post(
+        f"/questions/{solved.number}/rating/", {"help_score": "5", "technology_score": "2", "comment": hostile}
+    )
+    with tenant_context(org_a):
+        volunteer = UserFactory(role="volunteer", requester_kind="")
+    helper = sign_in(english_client(org_a.host), org_a, volunteer)
+    html = helper.get(f"/questions/{solved.number}/").content.decode()
+    assert "Help: 5 of 5 (Very happy). Technology: 2 of 5 (Unhappy)." in html
+    assert "&lt;b&gt;Top&lt;/b&gt; geholpen" in html and "<b>Top</b>" not in html

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import permissions
 from helpdesk.decorators import allowed_if, login_required_here
+from satisfaction.selectors import survey_answer_of
 from tenants.selectors import current_organisation
 from tickets import services
 from tickets.forms import (
@@ -103,6 +104,7 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
         "contact_person": bool(current_organisation().contact_person_email),
+        "rating": survey_answer_of(ticket) if not ticket.is_open else None,
         "support_panel": SUPPORT_PANEL,
         "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
         "events": events_for(ticket),
