@@ -191,7 +191,7 @@ AUDIT_ACTION_LABELS = {
     "ticket_replied": _("answered a question"),
     "ticket_note_added": _("added an internal note"),
     "ticket_photo_added": _("added a photo to a question"),
-    "ticket_waiting": _("waits for the requester"),
+    "ticket_waiting": _("set a question to wait for the requester"),
     "ticket_resolved": _("solved a question"),
     "ticket_closed": _("closed a question"),
     "ticket_closed_automatically": _("closed a solved question automatically"),
@@ -218,11 +218,15 @@ AUDIT_ACTION_LABELS = {
     "advice_asked": _("asked a professional for advice"),
     "advice_answered": _("gave advice to a volunteer"),
     "advice_closed": _("closed a request for advice"),
+    "survey_answered": _("said how satisfied they are"),
+    "survey_changed": _("changed how satisfied they are"),
 }
 AUDIT_TARGET_LABELS = {
     "accounts.User": _("person"),
     "tenants.CareOrganisation": _("care organisation"),
     "tickets.Ticket": _("question"),
+    "tickets.DutyPeriod": _("duty period"),
+    "tickets.SavedReply": _("saved reply"),
 }
 
 

@@ -108,7 +108,7 @@ def duty_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.duty_remove(actor=request.user, period=period)
     except services.TicketError:
-        messages.error(request, _("This period has started already. Use “Stop my duty” instead."))
+        messages.error(request, _("This period has started already. Use “Stop my duty now” instead."))
     else:
         messages.success(request, _("The planned period is removed."))
     return redirect("tickets:duty")
