@@ -247,12 +247,17 @@ def ticket_claim(*, ticket: Ticket, actor: User) -> Ticket:
     if ticket.tier == Tier.PROFESSIONAL and not _is_professional(actor):
         raise TicketWithProfessionals("The professionals work this question now.")
     _check_cap(actor)
+    return _assign(ticket, actor=actor, kind=TicketEvent.Kind.CLAIMED, action="ticket_claimed")
+
+
+def _assign(ticket: Ticket, *, actor: User, kind: str, action: str) -> Ticket:
+    """Makes `actor` the helper of a locked question; a new question is then being answered."""
     ticket.assignee = actor
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.CLAIMED, to_value=_name(actor))
+    _event(ticket, actor=actor, kind=kind, to_value=_name(actor))
     if ticket.status == Status.NEW:
         _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
     _save(ticket)
-    audit(actor=actor, action="ticket_claimed", target=ticket, reference=ticket.reference)
+    audit(actor=actor, action=action, target=ticket, reference=ticket.reference)
     return ticket
 
 
@@ -621,13 +626,7 @@ def ticket_take_over(*, ticket: Ticket, actor: User) -> Ticket:
         return ticket
     if ticket.assignee_id is not None:
         raise TicketAlreadyClaimed(ticket.assignee)
-    ticket.assignee = actor
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.TAKEN_OVER, to_value=_name(actor))
-    if ticket.status == Status.NEW:
-        _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
-    _save(ticket)
-    audit(actor=actor, action="ticket_taken_over", target=ticket, reference=ticket.reference)
-    return ticket
+    return _assign(ticket, actor=actor, kind=TicketEvent.Kind.TAKEN_OVER, action="ticket_taken_over")
 
 
 @transaction.atomic
