@@ -186,3 +186,25 @@ def rejected_form(page) -> list[str]:
         }"""
     )
     return problems
+
+
+def at_both_widths(page, *, rejected: bool = False, text: bool = True) -> list[str]:
+    """Everything above that a page must pass, at 1280 and at 320 px; the window size is put back.
+
+    `rejected`: the page shows a form sent back with errors. `text`: also check the body text
+    size (pages with dense tables for staff may leave it out). Run with JavaScript on: axe is a
+    script in the page.
+    """
+    from tests.e2e.support import WIDTHS
+
+    before = page.viewport_size
+    problems = rejected_form(page) if rejected else []
+    problems += structure(page)
+    for width, (viewport_width, viewport_height) in WIDTHS.items():
+        page.set_viewport_size({"width": viewport_width, "height": viewport_height})
+        found = axe_violations(page) + small_targets(page) + (small_text(page) if text else [])
+        if width == "narrow":
+            found += horizontal_scroll(page)
+        problems += [f"[{viewport_width} px] {problem}" for problem in found]
+    page.set_viewport_size(before)
+    return problems

@@ -27,17 +27,7 @@ SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
 def _ui_problems(page, *, rejected: bool = False) -> list[str]:
-    """axe and the rules axe cannot see, at 1280 and at 320 px."""
-    problems = checks.rejected_form(page) if rejected else []
-    problems += checks.structure(page)
-    for width, (viewport_width, viewport_height) in WIDTHS.items():
-        page.set_viewport_size({"width": viewport_width, "height": viewport_height})
-        found = checks.axe_violations(page) + checks.small_targets(page) + checks.small_text(page)
-        if width == "narrow":
-            found += checks.horizontal_scroll(page)
-        problems += [f"[{viewport_width} px] {problem}" for problem in found]
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["wide"], strict=True)))
-    return problems
+    return checks.at_both_widths(page, rejected=rejected)
 
 
 def _picture(page, name: str) -> None:

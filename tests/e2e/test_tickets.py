@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.e2e import checks
-from tests.e2e.support import PASSWORD, WIDTHS, schema_for
+from tests.e2e.support import PASSWORD, schema_for
 from tests.e2e.ticket_pages import png_bytes, questions_removed
 
 pytestmark = pytest.mark.browser
@@ -38,18 +38,7 @@ def follow(page, selector: str) -> None:
 
 
 def ui_problems(page, name: str, *, rejected: bool = False) -> list[str]:
-    """axe and the ui.md rules axe cannot see, at 1280 and 320 px; the window size is put back after."""
-    before = page.viewport_size
-    problems = checks.rejected_form(page) if rejected else []
-    problems += checks.structure(page)
-    for width, (viewport_width, viewport_height) in WIDTHS.items():
-        page.set_viewport_size({"width": viewport_width, "height": viewport_height})
-        found = checks.axe_violations(page) + checks.small_targets(page) + checks.small_text(page)
-        if width == "narrow":
-            found += checks.horizontal_scroll(page)
-        problems += [f"[{viewport_width} px] {problem}" for problem in found]
-    page.set_viewport_size(before)
-    return [f"{name} ({page.url}): {problem}" for problem in problems]
+    return [f"{name} ({page.url}): {problem}" for problem in checks.at_both_widths(page, rejected=rejected)]
 
 
 @pytest.fixture

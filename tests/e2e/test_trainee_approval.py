@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.e2e import checks
-from tests.e2e.support import WIDTHS, Visitor, schema_for
+from tests.e2e.support import Visitor, schema_for
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +25,7 @@ def submit(page, form: str) -> None:
 
 
 def meets_ui_rules(page) -> None:
-    """axe and the 44 px targets at both widths; nothing scrolls sideways at 320 px."""
-    problems: list[str] = []
-    for width, (viewport_width, viewport_height) in WIDTHS.items():
-        page.set_viewport_size({"width": viewport_width, "height": viewport_height})
-        found = checks.axe_violations(page) + checks.small_targets(page)
-        if width == "narrow":
-            found += checks.horizontal_scroll(page)
-        problems += [f"[{viewport_width} px] {problem}" for problem in found]
-    problems += checks.structure(page)
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["wide"], strict=True)))
+    problems = checks.at_both_widths(page, text=False)
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
 
 
