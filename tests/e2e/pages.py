@@ -20,6 +20,7 @@ class Screen:
     open: Callable[[Visitor, People], None]
     rejected: bool = False  # shows a form that was sent back with errors
     end_user: bool = True  # an organisation's page, where body text must be at least 18 px
+    shows: str = ""  # a selector only the intended page matches: not an error page, not a sign-in form
 
 
 NAMES = {"requester": "Anja Visser", "volunteer": "Fatima El Amrani", "manager": "Marieke Jansen"}

@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.pages import SCREENS
 from tests.e2e.support import ROOT, WIDTHS, Visitor, new_context
-from tests.e2e.ticket_pages import TICKET_SCREENS, questions_removed
+from tests.e2e.ticket_pages import HELP_SCREENS, TICKET_SCREENS, questions_removed
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,12 @@ KEY_SCREENS = {
     "organisation-new",
     "organisation-detail",
 }
-# Asking a question (every step), the volunteers' queue and the question page are key pages all.
+# Asking a question (every step), the volunteers' queue and the question page are key pages all,
+# and so are passing questions on, duty, approvals, advice and rating.
 CHOSEN = [
     *(SCREENS if os.environ.get("SCREENSHOT_ALL") else [s for s in SCREENS if s.name in KEY_SCREENS]),
     *TICKET_SCREENS,
+    *HELP_SCREENS,
 ]
 OUTPUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
 
