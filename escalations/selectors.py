@@ -258,11 +258,7 @@ def organisations_overview(*, now: datetime | None = None) -> list[OrganisationH
     one aggregate of its answers. So 200 organisations cost about a thousand small indexed
     queries; the page is for the operator's staff, not for the public.
     """
-    from django_tenants.utils import tenant_context
+    from tenants.selectors import in_each_active_organisation
 
     now = now or timezone.now()
-    overview = []
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE).order_by("name", "pk"):
-        with tenant_context(organisation):
-            overview.append(_health_of(organisation, now))
-    return overview
+    return [_health_of(organisation, now) for organisation in in_each_active_organisation("name", "pk")]

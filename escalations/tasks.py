@@ -13,15 +13,12 @@ def reconcile_escalation_index() -> dict[str, int]:
     Rows of organisations that are no longer active are left alone; deleting an organisation
     removes its rows with it.
     """
-    from django_tenants.utils import tenant_context
-
     from escalations.services import escalation_index_reconcile
-    from tenants.models import CareOrganisation
+    from tenants.selectors import in_each_active_organisation
 
     report: dict[str, int] = {}
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
-        with tenant_context(organisation):
-            drift = escalation_index_reconcile(organisation=organisation)
+    for organisation in in_each_active_organisation():
+        drift = escalation_index_reconcile(organisation=organisation)
         if drift.total:
             report[organisation.slug] = drift.total
     return report

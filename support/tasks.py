@@ -116,15 +116,12 @@ def notify_volunteer_of_advice(*, message_id: int) -> bool:
 @shared_task(acks_late=True)
 def reconcile_advice_index() -> dict[str, int]:
     """In every active organisation, repairs the public advice index; returns the fixes per organisation."""
-    from django_tenants.utils import tenant_context
-
     from support.services import advice_index_reconcile
-    from tenants.models import CareOrganisation
+    from tenants.selectors import in_each_active_organisation
 
     fixed: dict[str, int] = {}
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
-        with tenant_context(organisation):
-            count = advice_index_reconcile(organisation=organisation)
+    for organisation in in_each_active_organisation():
+        count = advice_index_reconcile(organisation=organisation)
         if count:
             fixed[organisation.slug] = count
     return fixed

@@ -55,15 +55,12 @@ def close_resolved_questions() -> int:
 
     The period is the organisation's `auto_close_days` (AUTO_CLOSE_DAYS if it is 0).
     """
-    from django_tenants.utils import tenant_context
-
-    from tenants.models import CareOrganisation
+    from tenants.selectors import in_each_active_organisation
 
     closed = 0
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
+    for organisation in in_each_active_organisation():
         days = organisation.auto_close_days or AUTO_CLOSE_DAYS
-        with tenant_context(organisation):
-            closed += tickets_close_unanswered_resolved(older_than=timedelta(days=days))
+        closed += tickets_close_unanswered_resolved(older_than=timedelta(days=days))
     return closed
 
 
@@ -114,26 +111,24 @@ def send_daily_digests() -> int:
     """Once a day, in every active organisation: one e-mail per volunteer who chose a digest,
     listing the questions of the last day that nobody has taken yet."""
     from django.utils import timezone
-    from django_tenants.utils import tenant_context
 
-    from tenants.models import CareOrganisation
+    from tenants.selectors import in_each_active_organisation
     from tickets.models import NotificationPreference
     from tickets.selectors import helpers_to_notify, new_questions_since
 
     sent = 0
     since = timezone.now() - timedelta(days=1)
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
-        with tenant_context(organisation):
-            tickets = list(new_questions_since(since))
-            if not tickets:
-                continue
-            url = organisation.absolute_url(reverse("tickets:queue"))
-            for helper in helpers_to_notify(NotificationPreference.NewQuestions.DAILY):
-                context = {"tickets": tickets, "organisation": organisation, "url": url, "helper": helper}
-                send_templated_mail(
-                    template="tickets/email/digest", context=context, to=helper.email, language=helper.language
-                )
-                sent += 1
+    for organisation in in_each_active_organisation():
+        tickets = list(new_questions_since(since))
+        if not tickets:
+            continue
+        url = organisation.absolute_url(reverse("tickets:queue"))
+        for helper in helpers_to_notify(NotificationPreference.NewQuestions.DAILY):
+            context = {"tickets": tickets, "organisation": organisation, "url": url, "helper": helper}
+            send_templated_mail(
+                template="tickets/email/digest", context=context, to=helper.email, language=helper.language
+            )
+            sent += 1
     return sent
 
 
@@ -158,15 +153,12 @@ def notify_contact_person_of_worry(*, ticket_id: int) -> bool:
 def escalate_waiting_questions() -> dict[str, int]:
     """Every few minutes, in every active organisation: escalate questions that waited too long,
     or any new question while no volunteer is on duty. Returns how many per organisation."""
-    from django_tenants.utils import tenant_context
-
-    from tenants.models import CareOrganisation
+    from tenants.selectors import in_each_active_organisation
     from tickets.services import tickets_escalate_waiting
 
     counts: dict[str, int] = {}
-    for organisation in CareOrganisation.objects.filter(status=CareOrganisation.Status.ACTIVE):
-        with tenant_context(organisation):
-            escalated = tickets_escalate_waiting()
+    for organisation in in_each_active_organisation():
+        escalated = tickets_escalate_waiting()
         if escalated:
             counts[organisation.slug] = len(escalated)
     return counts
