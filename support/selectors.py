@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Role
@@ -59,6 +59,16 @@ def level_for(user: User, product_id: int | None) -> str:
 
 def is_trainee_for(user: User, product_id: int | None) -> bool:
     return level_for(user, product_id) == Level.TRAINEE
+
+
+def trainee_for_product(product_id: int | None) -> Q:
+    """The same rule as `level_for`, as a filter on people: the row for the product wins, else the
+    row for every product."""
+    rows = VolunteerLevel.objects.filter(volunteer=OuterRef("pk"))
+    return Q(role=Role.VOLUNTEER) & (
+        Exists(rows.filter(product_id=product_id, level=Level.TRAINEE))
+        | (~Exists(rows.filter(product_id=product_id)) & Exists(rows.filter(product__isnull=True, level=Level.TRAINEE)))
+    )
 
 
 def level_rows(volunteer: User, products: QuerySet[Product]) -> list[tuple[str, str, bool]]:

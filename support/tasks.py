@@ -9,7 +9,7 @@ from django.urls import reverse
 from helpdesk.accounts.models import Role, User
 from helpdesk.mail import send_templated_mail
 from support.models import AdviceMessage, PendingReply
-from support.selectors import is_trainee_for
+from support.selectors import trainee_for_product
 from tenants.selectors import current_organisation
 
 RETRY = {"acks_late": True, "autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
@@ -30,7 +30,7 @@ def reviewers_to_notify(pending: PendingReply) -> list[User]:
         .exclude(pk=pending.author_id)
         .exclude(Exists(no_mail))
     )
-    return [person for person in volunteers if not is_trainee_for(person, pending.ticket.product_id)]
+    return list(volunteers.exclude(trainee_for_product(pending.ticket.product_id)))
 
 
 @shared_task(**RETRY)

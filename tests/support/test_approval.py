@@ -310,3 +310,24 @@ def test_once_the_professionals_have_the_question_only_they_approve(
 
     as_(shadow_professional).post(f"/questions/approvals/{pending.pk}/", {"approve-body": "Zo klopt het."})
     assert [m.body for m in public_messages(org_a, ticket)] == ["Zo klopt het."]
+
+
+def test_reviewers_to_notify_follow_the_level_rule_per_product(org_a, trainee, volunteer, ticket):
+    """The row for the question's product wins over the row for every product, as in level_for."""
+    from support.models import VolunteerLevel
+    from support.selectors import is_trainee_for
+    from support.tasks import reviewers_to_notify
+    from tests.factories import UserFactory
+
+    with tenant_context(org_a):
+        learning_elsewhere = UserFactory(role="volunteer", requester_kind="", email="els@example.org")
+        VolunteerLevel.objects.create(volunteer=learning_elsewhere, product=None, level=Level.TRAINEE)
+        VolunteerLevel.objects.create(volunteer=learning_elsewhere, product=ticket.product, level=Level.EXPERIENCED)
+        learning_here = UserFactory(role="volunteer", requester_kind="", email="hier@example.org")
+        VolunteerLevel.objects.create(volunteer=learning_here, product=ticket.product, level=Level.TRAINEE)
+        pending = PendingReply(ticket=ticket, author=trainee, body="Probeer dit")
+        chosen = reviewers_to_notify(pending)
+        assert learning_elsewhere in chosen and learning_here not in chosen and volunteer in chosen
+        assert trainee not in chosen
+        for person in (learning_elsewhere, learning_here, volunteer):
+            assert (person in chosen) == (not is_trainee_for(person, ticket.product_id))
