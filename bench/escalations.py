@@ -307,8 +307,8 @@ def run(
     from django.db import connection
     from django.utils import timezone
 
+    from demo.load import products_ensure
     from escalations.selectors import FILTER_CHOICES_CACHE_KEY
-    from tenants.demo import products_ensure
 
     results = EscalationResults(organisations=organisations, entries=entries)
     with connection.cursor() as cursor:

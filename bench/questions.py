@@ -713,7 +713,7 @@ def run(
     from django.core.management import call_command
     from django.db import connection
 
-    from tenants.demo import products_ensure
+    from demo.load import products_ensure
     from tenants.models import CareOrganisation, Product
     from tenants.services import organisation_create, organisation_provision
 

@@ -1,9 +1,4 @@
-"""Reads for the operator portal: the professionals' queue and the overview of every organisation.
-
-The queue reads only the cross-tenant escalation index, in one query per page. The overview has
-to visit each organisation's own schema; it does so with a fixed number of queries per
-organisation (see `organisations_overview`).
-"""
+"""Reads for the professionals' queue: only the cross-tenant escalation index, one query a page."""
 
 from __future__ import annotations
 
@@ -11,14 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Q
+from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.utils import timezone
 
 from escalations.models import EscalationEntry
 from tenants.models import CareOrganisation, Product
+from tickets.models import EscalationReason
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -143,8 +137,6 @@ def escalation_queue(
 
 def reason_label(reason: str) -> str:
     """Why a question went to the professionals, in the reader's language."""
-    from tickets.models import EscalationReason
-
     return str(EscalationReason(reason).label) if reason in EscalationReason.values else reason
 
 
@@ -163,102 +155,3 @@ def queue_filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]
         choices = (organisations, products)
         cache.set(FILTER_CHOICES_CACHE_KEY, choices, FILTER_CHOICES_SECONDS)
     return choices
-
-
-# --- The operator overview -------------------------------------------------------------------------
-
-OVERVIEW_DAYS = 30
-
-
-@dataclass
-class OrganisationHealth:
-    """How one organisation's questions are doing, for the operator overview.
-
-    - `open_questions`: questions that are new, being answered or waiting for the requester.
-    - `waiting`: new questions that no helper has taken yet (volunteers or professionals).
-    - `escalations_open`: open questions that the professionals work (the escalated ones).
-    - `past_limit_now`: new questions nobody took that have waited longer than the
-      organisation's limit (the urgent limit for urgent ones) and were never escalated: the
-      automatic escalation takes them within minutes, so a number that stays up means trouble.
-    - `limit_exceeded_30_days`: questions the automatic escalation passed to the professionals in
-      the last 30 days because nobody took them within the limit (reason "waited too long",
-      counted from the question's history, so a later hand-back does not hide it).
-    - `on_duty`: active volunteers on duty right now.
-    - satisfaction of the answers given in the last 30 days, on the five-point scales, when the
-      satisfaction app is installed (`satisfaction_measured`).
-    """
-
-    organisation: CareOrganisation
-    open_questions: int = 0
-    waiting: int = 0
-    escalations_open: int = 0
-    past_limit_now: int = 0
-    limit_exceeded_30_days: int = 0
-    on_duty: int = 0
-    satisfaction_measured: bool = False
-    answers: int = 0
-    help_score: float | None = None
-    technology_score: float | None = None
-
-    @property
-    def limits_exceeded(self) -> int:
-        return self.past_limit_now + self.limit_exceeded_30_days
-
-
-def satisfaction_installed() -> bool:
-    return apps.is_installed("satisfaction")
-
-
-def _health_of(organisation: CareOrganisation, now: datetime) -> OrganisationHealth:
-    """Reads one organisation's figures: run inside its schema. Three queries, four with satisfaction."""
-    from tickets.models import OPEN_STATUSES, EscalationReason, Priority, Status, Ticket, TicketEvent, Tier
-    from tickets.selectors import volunteers_on_duty
-
-    since = now - timedelta(days=OVERVIEW_DAYS)
-    normal_cutoff = now - timedelta(minutes=organisation.escalate_after_minutes)
-    urgent_cutoff = now - timedelta(minutes=organisation.escalate_urgent_after_minutes)
-    waiting = Q(status=Status.NEW, assignee__isnull=True)
-    past_limit = (
-        waiting
-        & Q(escalated_at__isnull=True)
-        & (Q(priority=Priority.URGENT, created_at__lte=urgent_cutoff) | Q(created_at__lte=normal_cutoff))
-    )
-    figures = Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(
-        open_questions=Count("pk"),
-        waiting=Count("pk", filter=waiting),
-        escalations_open=Count("pk", filter=Q(tier=Tier.PROFESSIONAL, escalated_at__isnull=False)),
-        past_limit_now=Count("pk", filter=past_limit),
-    )
-    health = OrganisationHealth(organisation=organisation, **figures)
-    health.limit_exceeded_30_days = TicketEvent.objects.filter(
-        kind=TicketEvent.Kind.ESCALATED,
-        to_value=EscalationReason.WAITED_TOO_LONG,
-        actor__isnull=True,
-        at__gte=since,
-    ).aggregate(n=Count("ticket_id", distinct=True))["n"]
-    health.on_duty = volunteers_on_duty(now).count()
-    if satisfaction_installed():
-        survey_answer = apps.get_model("satisfaction", "SurveyAnswer")
-        scores = survey_answer.objects.filter(answered_at__gte=since).aggregate(
-            answers=Count("pk"), help_score=Avg("help_score"), technology_score=Avg("technology_score")
-        )
-        health.satisfaction_measured = True
-        health.answers = scores["answers"]
-        health.help_score = scores["help_score"]
-        health.technology_score = scores["technology_score"]
-    return health
-
-
-def organisations_overview(*, now: datetime | None = None) -> list[OrganisationHealth]:
-    """The health of every active organisation, read from each organisation's own schema.
-
-    Costs one query for the list of organisations, then per organisation a fixed number: the
-    switch of the search path, one aggregate over its open questions, one count of automatic
-    escalations in its history, one count of volunteers on duty, and (with the satisfaction app)
-    one aggregate of its answers. So 200 organisations cost about a thousand small indexed
-    queries; the page is for the operator's staff, not for the public.
-    """
-    from tenants.selectors import in_each_active_organisation
-
-    now = now or timezone.now()
-    return [_health_of(organisation, now) for organisation in in_each_active_organisation("name", "pk")]

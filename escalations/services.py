@@ -1,4 +1,5 @@
-"""Writes to the escalation index. Only the ticket services and the reconcile task call these."""
+"""Writes to the escalation index: kept in step with every saved question through the hook
+`tickets.hooks.ticket_saved` (connected in `EscalationsConfig.ready`), and by the reconcile task."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalations.models import PRIORITY_RANK, EscalationEntry
-from tenants.selectors import current_organisation
+from helpdesk.accounts.models import Role
+from helpdesk.tenancy import current_organisation
+from tickets.selectors import escalated_open
 
 if TYPE_CHECKING:
     from tenants.models import CareOrganisation
@@ -36,21 +39,12 @@ COPIED_FIELDS = (
 )
 
 
-def belongs_in_index(ticket: Ticket) -> bool:
-    """A question is in the index exactly while professionals work it and it is open."""
-    from tickets.models import Tier
-
-    return ticket.tier == Tier.PROFESSIONAL and ticket.is_open and ticket.escalated_at is not None
-
-
 def _values(ticket: Ticket, organisation: CareOrganisation) -> dict[str, object]:
-    from helpdesk.accounts.models import Role
-
     assignee = ticket.assignee if ticket.assignee_id else None
     professional = assignee if assignee is not None and assignee.role == Role.PROFESSIONAL else None
     return {
         "number": ticket.number,
-        "reference": f"{organisation.reference_prefix}-{ticket.number}",
+        "reference": organisation.reference_for(ticket.number),
         "subject": ticket.subject[:200],
         "product_id": ticket.product_id,
         "priority": ticket.priority,
@@ -76,7 +70,7 @@ def escalation_index_sync(ticket: Ticket, *, organisation: CareOrganisation | No
     organisation = organisation or current_organisation()
     if organisation is None:
         raise RuntimeError("The escalation index is written from an organisation's schema.")
-    if not belongs_in_index(ticket):
+    if not ticket.belongs_in_escalation_index:
         EscalationEntry.objects.filter(organisation=organisation, ticket_id=ticket.pk).delete()
         return
     EscalationEntry.objects.update_or_create(
@@ -103,17 +97,12 @@ class Drift:
 @transaction.atomic
 def escalation_index_reconcile(*, organisation: CareOrganisation | None = None) -> Drift:
     """Compares the index with the questions of the current schema's organisation and repairs it."""
-    from tickets.models import OPEN_STATUSES, Ticket, Tier
-
     organisation = organisation or current_organisation()
     if organisation is None:
         raise RuntimeError("Reconcile runs in an organisation's schema.")
     drift = Drift(organisation=organisation.slug)
     expected = {
-        ticket.pk: ticket
-        for ticket in Ticket.objects.select_related("assignee")
-        .select_for_update(of=("self",))
-        .filter(tier=Tier.PROFESSIONAL, status__in=OPEN_STATUSES, escalated_at__isnull=False)
+        ticket.pk: ticket for ticket in escalated_open().select_related("assignee").select_for_update(of=("self",))
     }
     rows = {row.ticket_id: row for row in EscalationEntry.objects.select_for_update().filter(organisation=organisation)}
     now = timezone.now()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from escalations.services import escalation_index_reconcile
+from helpdesk.tenancy import in_each_active_organisation
+
 
 @shared_task(acks_late=True)
 def reconcile_escalation_index() -> dict[str, int]:
@@ -13,9 +16,6 @@ def reconcile_escalation_index() -> dict[str, int]:
     Rows of organisations that are no longer active are left alone; deleting an organisation
     removes its rows with it.
     """
-    from escalations.services import escalation_index_reconcile
-    from tenants.selectors import in_each_active_organisation
-
     report: dict[str, int] = {}
     for organisation in in_each_active_organisation():
         drift = escalation_index_reconcile(organisation=organisation)

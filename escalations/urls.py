@@ -1,4 +1,4 @@
-"""The professionals' queue and the operator overview, on the operator portal."""
+"""The professionals' queue, on the operator portal."""
 
 from django.urls import path
 
@@ -9,5 +9,4 @@ app_name = "escalations"
 urlpatterns = [
     path("escalations/", views.queue, name="queue"),
     path("escalations/<int:organisation_id>/<int:number>/open/", views.open_question, name="open"),
-    path("overview/", views.overview, name="overview"),
 ]

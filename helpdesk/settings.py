@@ -51,6 +51,7 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "helpdesk",
+    "demo",
 ]
 
 TENANT_APPS = [
@@ -69,8 +70,8 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 
 TENANT_MODEL = "tenants.CareOrganisation"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
-PUBLIC_SCHEMA_URLCONF = "helpdesk.urls_public"
-ROOT_URLCONF = "helpdesk.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "web.urls_public"
+ROOT_URLCONF = "web.urls_tenant"
 # New organisations are cloned from a migrated template schema instead of running every
 # migration again, so set-up time stays flat as migrations grow (docs/decisions.md, docs/benchmarks.md).
 TENANT_BASE_SCHEMA = "tenant_template"
@@ -84,7 +85,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
-    "helpdesk.middleware.CareOrganisationMiddleware",
+    "tenants.middleware.CareOrganisationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

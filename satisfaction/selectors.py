@@ -29,6 +29,13 @@ def survey_can_change(answer: SurveyAnswer, *, now: datetime | None = None) -> b
     return (now or timezone.now()) <= survey_change_deadline(answer)
 
 
+def scores_since(since: datetime) -> dict[str, float | int | None]:
+    """How many answered since `since`, and the average of each scale (None without answers)."""
+    return SurveyAnswer.objects.filter(answered_at__gte=since).aggregate(
+        answers=Count("pk"), help_score=Avg("help_score"), technology_score=Avg("technology_score")
+    )
+
+
 def survey_totals(*, since: datetime, until: datetime) -> QuerySet:
     """Answers given in [since, until) per month, product and tier.
 

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.mail import send_templated_mail
+from helpdesk.tenancy import current_organisation
 from satisfaction.services import SURVEY_CHANGE_DAYS, survey_invitation_claim
 from satisfaction.tokens import survey_token_make
-from tenants.selectors import current_organisation
 from tickets.models import Ticket
 
 

@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from helpdesk import permissions
-from satisfaction import services
+from satisfaction import permissions, services
 from satisfaction.forms import SurveyForm
 from satisfaction.selectors import survey_answer_of, survey_can_change, survey_is_open
 from satisfaction.tokens import SurveyLinkError, survey_token_read
+from tickets import permissions as tickets_permissions
 from tickets.models import Ticket
 from tickets.views.requester import OPENED_KEY
 
@@ -64,7 +64,7 @@ def _by_link(request: HttpRequest, token: str) -> tuple[Ticket | None, Place | N
     ticket = get_object_or_404(_tickets(), pk=ticket_id)
     if not permissions.can_answer_survey(request.user, ticket, opened=_opened(request), holds_link=True):
         raise Http404
-    can_follow = permissions.can_follow_ticket(request.user, ticket, opened=_opened(request))
+    can_follow = tickets_permissions.can_follow_ticket(request.user, ticket, opened=_opened(request))
     place = Place(
         form_url=reverse("satisfaction:rate_link", kwargs={"token": token}),
         thanks_url=reverse("satisfaction:rate_link_thanks", kwargs={"token": token}),

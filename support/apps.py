@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support for volunteers"
+
+    def ready(self) -> None:
+        # Support joins the pages and the answer step of the apps below it through their hooks.
+        # Imported here: models may not load before the app registry is ready.
+        from helpdesk.accounts import hooks as account_hooks
+        from helpdesk.hooks import Panel
+        from support import panels, services
+        from tickets import hooks as ticket_hooks
+
+        ticket_hooks.reply_hold.connect(services.reply_hold_for_trainee)
+        ticket_hooks.question_panels.add(Panel("support", "support/_panel.html", panels.question_panel))
+        account_hooks.person_panels.add(Panel("volunteer-level", "support/_levels.html", panels.levels_panel))

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from helpdesk.accounts.models import Role
+from helpdesk.accounts.models import Role, User
 from support.models import AdviceMessage, AdviceThread, Level, PendingReply, VolunteerLevel
+from tickets.models import NotificationPreference, Ticket
 
 if TYPE_CHECKING:
-    from helpdesk.accounts.models import User
     from tenants.models import Product
-    from tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -135,3 +134,19 @@ def active_thread_of(ticket: Ticket, volunteer: User) -> AdviceThread | None:
         .exclude(status=AdviceThread.Status.CLOSED)
         .first()
     )
+
+
+def reviewers_to_notify(pending: PendingReply) -> list[User]:
+    """Experienced volunteers for the question's product with an e-mail address, except the author
+    and those who chose no e-mail about new questions. Professionals find answers to approve in
+    the organisation's list and on the question page; their shadow accounts have no address."""
+    no_mail = NotificationPreference.objects.filter(
+        user=OuterRef("pk"), new_questions=NotificationPreference.NewQuestions.NEVER
+    )
+    volunteers = (
+        User.objects.filter(role=Role.VOLUNTEER, is_active=True, email__isnull=False)
+        .exclude(email="")
+        .exclude(pk=pending.author_id)
+        .exclude(Exists(no_mail))
+    )
+    return list(volunteers.exclude(trainee_for_product(pending.ticket.product_id)))

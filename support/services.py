@@ -18,9 +18,10 @@ from escalations.models import AdviceRequest
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import Role
 from helpdesk.tasks import delay_on_commit
+from helpdesk.tenancy import current_organisation
+from support import tasks
 from support.models import AdviceMessage, AdviceThread, Level, PendingReply, VolunteerLevel
 from support.selectors import active_thread_of, is_trainee_for
-from tenants.selectors import current_organisation
 from tickets import services as tickets
 from tickets.models import Message, Status, Ticket, Tier
 
@@ -106,19 +107,23 @@ def volunteer_level_set(*, actor: User, volunteer: User, product: Product | None
 # --- Answers of trainees ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def reply_or_hold(*, ticket: Ticket, actor: User, body: str) -> Message | PendingReply:
     """A helper's public answer: sent at once, or held for approval when they are a trainee for
-    the question's product. Returns the sent message or the held answer."""
+    the question's product (`reply_hold_for_trainee`, on tickets' `reply_hold` hook). Returns the
+    sent message or the held answer."""
+    return tickets.reply_send(ticket=ticket, actor=actor, body=body)
+
+
+def reply_hold_for_trainee(*, ticket: Ticket, actor: User, body: str) -> PendingReply | None:
+    """Keeps a trainee's answer until an experienced volunteer or a professional approves it;
+    None for everybody else, whose answer goes out. Called inside the answer's transaction."""
     if not is_trainee_for(actor, ticket.product_id):
-        return tickets.reply_post(ticket=ticket, actor=actor, body=body)
+        return None
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
         raise tickets.TicketClosed("This question is closed.")
     pending = PendingReply.objects.create(ticket=ticket, author=actor, body=_clean(body, "answer"))
     audit(actor=actor, action="reply_held_for_approval", target=ticket, reference=ticket.reference, reply=pending.pk)
-    from support import tasks
-
     delay_on_commit(tasks.notify_reviewers_of_pending_reply, pending_id=pending.pk)
     return pending
 
@@ -173,8 +178,6 @@ def reply_approve(*, actor: User, pending: PendingReply, body: str | None = None
         author=_name(pending.author),
         edited=text != pending.body,
     )
-    from support import tasks
-
     delay_on_commit(tasks.notify_author_of_decision, pending_id=pending.pk)
     return message
 
@@ -199,8 +202,6 @@ def reply_return(*, actor: User, pending: PendingReply, note: str) -> PendingRep
         reply=pending.pk,
         author=_name(pending.author),
     )
-    from support import tasks
-
     delay_on_commit(tasks.notify_author_of_decision, pending_id=pending.pk)
     return pending
 
@@ -240,7 +241,7 @@ def advice_index_sync(thread: AdviceThread, *, organisation: CareOrganisation | 
         defaults={
             "ticket_id": ticket.pk,
             "number": ticket.number,
-            "reference": f"{organisation.reference_prefix}-{ticket.number}",
+            "reference": organisation.reference_for(ticket.number),
             "product_id": ticket.product_id,
             "status": AdviceRequest.Status.OPEN
             if thread.status == AdviceThread.Status.OPEN
@@ -303,8 +304,6 @@ def advice_answer(*, thread: AdviceThread, actor: User, body: str) -> AdviceMess
     audit(
         actor=actor, action="advice_answered", target=thread.ticket, reference=thread.ticket.reference, thread=thread.pk
     )
-    from support import tasks
-
     delay_on_commit(tasks.notify_volunteer_of_advice, message_id=message.pk)
     return message
 

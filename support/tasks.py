@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
-from helpdesk.accounts.models import Role, User
-from helpdesk.mail import send_templated_mail
+from helpdesk.tenancy import current_organisation, in_each_active_organisation
+
+# The services dispatch these tasks and the reconcile below calls the services: this module
+# imports the services module (not names from it), so either may be imported first.
+from support import notifications, services
 from support.models import AdviceMessage, PendingReply
-from support.selectors import trainee_for_product
-from tenants.selectors import current_organisation
 
 RETRY = {"acks_late": True, "autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
-
-
-def reviewers_to_notify(pending: PendingReply) -> list[User]:
-    """Experienced volunteers for the question's product with an e-mail address, except the author
-    and those who chose no e-mail about new questions. Professionals find answers to approve in
-    the organisation's list and on the question page; their shadow accounts have no address."""
-    from tickets.models import NotificationPreference
-
-    no_mail = NotificationPreference.objects.filter(
-        user=OuterRef("pk"), new_questions=NotificationPreference.NewQuestions.NEVER
-    )
-    volunteers = (
-        User.objects.filter(role=Role.VOLUNTEER, is_active=True, email__isnull=False)
-        .exclude(email="")
-        .exclude(pk=pending.author_id)
-        .exclude(Exists(no_mail))
-    )
-    return list(volunteers.exclude(trainee_for_product(pending.ticket.product_id)))
 
 
 @shared_task(**RETRY)
@@ -43,18 +24,7 @@ def notify_reviewers_of_pending_reply(*, pending_id: int) -> int:
     )
     if pending is None:
         return 0
-    organisation = current_organisation()
-    url = organisation.absolute_url(reverse("support:review", kwargs={"pk": pending.pk}))
-    sent = 0
-    for reviewer in reviewers_to_notify(pending):
-        send_templated_mail(
-            template="support/email/pending_reply",
-            context={"pending": pending, "ticket": pending.ticket, "reviewer": reviewer, "url": url},
-            to=reviewer.email,
-            language=reviewer.language,
-        )
-        sent += 1
-    return sent
+    return notifications.pending_reply_mails_send(organisation=current_organisation(), pending=pending)
 
 
 @shared_task(**RETRY)
@@ -68,19 +38,7 @@ def notify_author_of_decision(*, pending_id: int) -> bool:
     )
     if pending is None or not pending.author.email or not pending.author.is_active:
         return False
-    organisation = current_organisation()
-    url = organisation.absolute_url(reverse("tickets:detail", kwargs={"number": pending.ticket.number}))
-    template = (
-        "support/email/reply_approved"
-        if pending.status == PendingReply.Status.APPROVED
-        else "support/email/reply_returned"
-    )
-    send_templated_mail(
-        template=template,
-        context={"pending": pending, "ticket": pending.ticket, "author": pending.author, "url": url},
-        to=pending.author.email,
-        language=pending.author.language,
-    )
+    notifications.decision_mail_send(organisation=current_organisation(), pending=pending)
     return True
 
 
@@ -97,31 +55,16 @@ def notify_volunteer_of_advice(*, message_id: int) -> bool:
     volunteer = message.thread.volunteer
     if not volunteer.email or not volunteer.is_active:
         return False
-    organisation = current_organisation()
-    path = reverse("support:advice", kwargs={"number": message.thread.ticket.number})
-    send_templated_mail(
-        template="support/email/advice_answered",
-        context={
-            "message": message,
-            "ticket": message.thread.ticket,
-            "volunteer": volunteer,
-            "url": organisation.absolute_url(path),
-        },
-        to=volunteer.email,
-        language=volunteer.language,
-    )
+    notifications.advice_mail_send(organisation=current_organisation(), message=message)
     return True
 
 
 @shared_task(acks_late=True)
 def reconcile_advice_index() -> dict[str, int]:
     """In every active organisation, repairs the public advice index; returns the fixes per organisation."""
-    from support.services import advice_index_reconcile
-    from tenants.selectors import in_each_active_organisation
-
     fixed: dict[str, int] = {}
     for organisation in in_each_active_organisation():
-        count = advice_index_reconcile(organisation=organisation)
+        count = services.advice_index_reconcile(organisation=organisation)
         if count:
             fixed[organisation.slug] = count
     return fixed

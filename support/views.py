@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk import permissions
+from helpdesk import permissions as core_permissions
 from helpdesk.accounts.models import User
 from helpdesk.decorators import allowed_if, login_required_here
-from support import selectors, services
+from helpdesk.tenancy import current_organisation
+from support import permissions, selectors, services
 from support.forms import AdviceAnswerForm, AdviceAskForm, AgainForm, ApproveForm, LevelForm, ReturnForm
 from support.models import AdviceThread, PendingReply
-from tenants.selectors import current_organisation
+from tickets import permissions as tickets_permissions
 from tickets.models import Ticket
 from tickets.selectors import messages_for
 from tickets.services import TicketError, TicketWithProfessionals
@@ -111,7 +112,7 @@ def write_again(request: HttpRequest, pk: int) -> HttpResponse:
     pending = _pending_or_404(request, pk)
     if pending.author_id != request.user.pk or pending.status != PendingReply.Status.RETURNED:
         raise Http404
-    if not permissions.can_work_ticket(request.user, pending.ticket) or pending.rewritten_at is not None:
+    if not tickets_permissions.can_work_ticket(request.user, pending.ticket) or pending.rewritten_at is not None:
         raise Http404
     form = AgainForm(request.POST or None, initial={"body": pending.body})
     if request.method == "POST" and form.is_valid():
@@ -137,7 +138,7 @@ def _sent_or_held(result: object) -> str:
 
 
 def _may_use_advice(user: Any, ticket: Ticket) -> bool:
-    return permissions.can_ask_advice(user, ticket) or permissions.is_professional_here(user)
+    return permissions.can_ask_advice(user, ticket) or core_permissions.is_professional_here(user)
 
 
 def _advice_page(request: HttpRequest, ticket: Ticket, **forms: Any) -> HttpResponse:
@@ -152,7 +153,7 @@ def _advice_page(request: HttpRequest, ticket: Ticket, **forms: Any) -> HttpResp
         "threads": threads,
         "ask_form": ask_form,
         "can_ask": permissions.can_ask_advice(request.user, ticket) and ticket.is_open,
-        "is_professional": permissions.is_professional_here(request.user),
+        "is_professional": core_permissions.is_professional_here(request.user),
         "form": rejected[0] if rejected else None,
     }
     return render(request, "support/advice.html", context)
@@ -219,7 +220,7 @@ def advice_close(request: HttpRequest, number: int, thread_id: int) -> HttpRespo
 # --- Levels ----------------------------------------------------------------------------------------------
 
 
-@allowed_if(permissions.can_manage_users)
+@allowed_if(core_permissions.can_manage_users)
 @require_http_methods(["GET", "POST"])
 def level_set(request: HttpRequest, user_id: int) -> HttpResponse:
     """A manager sets a volunteer's level for one product or for all products."""

@@ -121,9 +121,7 @@ class OrganisationSettingsForm(forms.Form):
 
     @classmethod
     def for_organisation(cls, organisation: CareOrganisation, data: Any = None) -> OrganisationSettingsForm:
-        from tenants.services import SETTINGS_FIELDS
-
-        return cls(data, initial={name: getattr(organisation, name) for name in SETTINGS_FIELDS})
+        return cls(data, initial={name: getattr(organisation, name) for name in CareOrganisation.SETTINGS_FIELDS})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

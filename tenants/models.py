@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from helpdesk.urls_util import absolute_url
+
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
     _("Use 3 to 40 lower-case letters, digits or dashes, starting with a letter."),
@@ -66,6 +68,16 @@ class Product(models.Model):
 
 class CareOrganisation(TenantMixin):
     """A care organisation: the tenant, with one PostgreSQL schema of its own."""
+
+    # What the operator and the organisation's managers may change themselves.
+    SETTINGS_FIELDS = (
+        "escalate_after_minutes",
+        "escalate_urgent_after_minutes",
+        "max_open_per_volunteer",
+        "auto_close_days",
+        "contact_person_name",
+        "contact_person_email",
+    )
 
     class Status(models.TextChoices):
         PROVISIONING = "provisioning", _("Being set up")
@@ -154,9 +166,11 @@ class CareOrganisation(TenantMixin):
         return f"{self.slug}.{settings.BASE_DOMAIN}"
 
     def absolute_url(self, path: str = "/") -> str:
-        from helpdesk.urls_util import absolute_url
-
         return absolute_url(self.host, path)
+
+    def reference_for(self, number: int) -> str:
+        """The reference people quote for question `number`, such as AMP-1042."""
+        return f"{self.reference_prefix}-{number}"
 
     def text_colour(self) -> str:
         """Black or white, whichever reads better on the brand colour."""

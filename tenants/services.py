@@ -9,13 +9,18 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists, tenant_context
 
 from helpdesk.accounts.audit import audit
-from helpdesk.accounts.models import Role, User
+from helpdesk.accounts.models import AuditEvent, Role, User
+from helpdesk.accounts.services import invitation_send
 from helpdesk.tasks import delay_on_commit
+from tenants import tasks
 from tenants.models import CareOrganisation, Domain, Product
 
 logger = logging.getLogger(__name__)
@@ -40,8 +45,6 @@ def organisation_create(
     help_phone: str = "",
 ) -> CareOrganisation:
     """Registers the organisation and sends its schema to be built in the background."""
-    from tenants.tasks import provision_organisation
-
     with transaction.atomic():
         organisation = CareOrganisation.objects.create(
             name=name,
@@ -60,7 +63,7 @@ def organisation_create(
         Domain.objects.create(domain=organisation.host, tenant=organisation, is_primary=True)
         organisation.products.set(products)
         audit(actor=actor, action="organisation_created", target=organisation, slug=slug)
-        delay_on_commit(provision_organisation, organisation_id=organisation.pk)
+        delay_on_commit(tasks.provision_organisation, organisation_id=organisation.pk)
     return organisation
 
 
@@ -71,8 +74,6 @@ def _step(organisation: CareOrganisation, step: str) -> None:
 
 def template_schema_ensure(*, verbosity: int = 0) -> None:
     """Creates or migrates the template schema that every new organisation is cloned from."""
-    from django.core.management import call_command
-
     template = settings.TENANT_BASE_SCHEMA
     if not schema_exists(template):
         with connection.cursor() as cursor:
@@ -151,8 +152,6 @@ def organisation_provision(*, organisation_id: int) -> CareOrganisation:
 
 
 def _first_manager_invite(organisation: CareOrganisation) -> None:
-    from helpdesk.accounts.services import invitation_send
-
     email = organisation.first_manager_email
     manager = User.objects.filter(email__iexact=email).first()
     if manager is None:
@@ -163,34 +162,21 @@ def _first_manager_invite(organisation: CareOrganisation) -> None:
 
 
 def organisation_retry(*, actor: User, organisation: CareOrganisation) -> None:
-    from tenants.tasks import provision_organisation
-
     CareOrganisation.objects.filter(pk=organisation.pk).update(
         status=CareOrganisation.Status.PROVISIONING, provisioning_step="queued", provisioning_error=""
     )
     audit(actor=actor, action="organisation_retry", target=organisation)
-    delay_on_commit(provision_organisation, organisation_id=organisation.pk)
+    delay_on_commit(tasks.provision_organisation, organisation_id=organisation.pk)
 
 
 # --- How an organisation's questions flow ----------------------------------------------------------
 
-# What the operator and the organisation's managers may change themselves.
-SETTINGS_FIELDS = (
-    "escalate_after_minutes",
-    "escalate_urgent_after_minutes",
-    "max_open_per_volunteer",
-    "auto_close_days",
-    "contact_person_name",
-    "contact_person_email",
-)
-
 
 def _settings_check(organisation: CareOrganisation) -> None:
     """The model's own limits for each field, and that urgent questions never wait longer."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    others = [field.name for field in CareOrganisation._meta.fields if field.name not in SETTINGS_FIELDS]
+    others = [
+        field.name for field in CareOrganisation._meta.fields if field.name not in CareOrganisation.SETTINGS_FIELDS
+    ]
     errors: dict[str, list[str]] = {}
     try:
         organisation.clean_fields(exclude=others)
@@ -215,11 +201,11 @@ def organisation_settings_update(*, actor: User, organisation: CareOrganisation,
     audit log of the schema in use. A change made in the operator portal is also written into
     the organisation's own audit log, so its managers see who changed their settings.
     """
-    unknown = set(fields) - set(SETTINGS_FIELDS)
+    unknown = set(fields) - set(CareOrganisation.SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Not a setting of the question flow: {', '.join(sorted(unknown))}")
     locked = CareOrganisation.objects.select_for_update().get(pk=organisation.pk)
-    before = {name: getattr(locked, name) for name in SETTINGS_FIELDS}
+    before = {name: getattr(locked, name) for name in CareOrganisation.SETTINGS_FIELDS}
     for name, value in fields.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     _settings_check(locked)
@@ -229,7 +215,7 @@ def organisation_settings_update(*, actor: User, organisation: CareOrganisation,
         audit(actor=actor, action="organisation_settings_changed", target=locked, changes=changes)
         if connection.schema_name != locked.schema_name and locked.is_active:
             _audit_in_organisation(locked, actor=actor, changes=changes)
-    for name in SETTINGS_FIELDS:
+    for name in CareOrganisation.SETTINGS_FIELDS:
         setattr(organisation, name, getattr(locked, name))
     return locked
 
@@ -239,8 +225,6 @@ def _audit_in_organisation(organisation: CareOrganisation, *, actor: User, chang
 
     The operator is no person of that schema, so the event names them without pointing at a row.
     """
-    from helpdesk.accounts.models import AuditEvent
-
     label = f"{actor.full_name} <{actor.email}>" if actor.email else actor.full_name
     with tenant_context(organisation):
         AuditEvent.objects.create(

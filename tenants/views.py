@@ -13,37 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk import permissions
-from helpdesk.accounts.services import handoff_create
-from helpdesk.decorators import allowed_if, login_required_here
-from tenants import selectors, services
+from helpdesk import permissions as core_permissions
+from helpdesk.accounts.services import handoff_start
+from helpdesk.decorators import login_required_here, portal_page
+from tenants import permissions, services
 from tenants.forms import OrganisationForm, OrganisationSettingsForm
 from tenants.models import CareOrganisation
 
 
-def _portal_guard(request: HttpRequest) -> HttpResponse | None:
-    """Operator staff who still owe their second factor go to the code page first."""
-    if permissions.is_operator_staff(request.user) and not permissions.has_second_factor(request.user):
-        return redirect("accounts:otp")
-    return None
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    if (response := _portal_guard(request)) is not None:
-        return response
-    if not permissions.can_use_portal(request.user):
-        raise Http404
-    organisations = selectors.organisations_for_portal()
-    return render(
-        request,
-        "tenants/portal_home.html",
-        {"organisations": organisations, "can_view_escalations": permissions.can_view_escalations(request.user)},
-    )
-
-
-@allowed_if(permissions.can_manage_organisations)
+@portal_page(core_permissions.can_manage_organisations)
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, request.FILES or None)
@@ -78,7 +56,7 @@ def _detail(
     return render(request, template, {"org": organisation, "form": form, "can_edit_settings": can_edit})
 
 
-@allowed_if(permissions.can_use_portal)
+@portal_page(core_permissions.can_use_portal)
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return _detail(request, get_object_or_404(CareOrganisation, pk=organisation_id))
 
@@ -98,7 +76,7 @@ def _settings_save(request: HttpRequest, organisation: CareOrganisation, form: O
     return True
 
 
-@allowed_if(permissions.can_use_portal)
+@portal_page(core_permissions.can_use_portal)
 @require_POST
 def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The operator changes an organisation's question flow, from its page in the portal."""
@@ -124,7 +102,7 @@ def tenant_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/settings.html", {"form": form})
 
 
-@allowed_if(permissions.can_manage_organisations)
+@portal_page(core_permissions.can_manage_organisations)
 @require_POST
 def organisation_retry(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(CareOrganisation, pk=organisation_id, status=CareOrganisation.Status.FAILED)
@@ -132,17 +110,11 @@ def organisation_retry(request: HttpRequest, organisation_id: int) -> HttpRespon
     return redirect("portal:organisation", organisation_id=organisation.pk)
 
 
-@allowed_if(permissions.can_use_portal)
+@portal_page(core_permissions.can_use_portal)
 @require_POST
 def organisation_open(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Signs the professional in on the organisation's own host through a single-use hand-off."""
     organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
     if not permissions.can_open_organisation_as_professional(request.user, organisation):
         raise Http404
-    token = handoff_create(professional=request.user, schema_name=organisation.schema_name)
-    from helpdesk.accounts.audit import audit
-
-    audit(actor=request.user, action="handoff_created", target=organisation)
-    return redirect(
-        organisation.absolute_url(reverse("accounts:handoff", args=[token], urlconf="helpdesk.urls_tenant"))
-    )
+    return redirect(handoff_start(actor=request.user, organisation=organisation))

@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def products_ensure() -> None:
-    from tenants.demo import products_ensure as ensure
+    from demo.load import products_ensure as ensure
 
     ensure()
 

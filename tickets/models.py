@@ -8,13 +8,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.tenancy import current_organisation
+from tickets.errors import InvalidTransition
+
 # The first question of an organisation gets number FIRST_NUMBER + 1, so references look like
 # AMP-1001 rather than AMP-1 and keep the same length for a long time.
 FIRST_NUMBER = 1000
-
-
-class InvalidTransition(Exception):
-    """A status change that the rules of a question do not allow."""
 
 
 class Status(models.TextChoices):
@@ -105,6 +104,11 @@ VOLUNTEER_ESCALATION_REASONS = (
     EscalationReason.SAFETY_WORRY,
     EscalationReason.TOO_MUCH_NOW,
 )
+
+
+# A question has a row in the public escalation index exactly while the professionals work it and
+# it is open; `Ticket.belongs_in_escalation_index` says the same of one question.
+IN_ESCALATION_INDEX = models.Q(tier=Tier.PROFESSIONAL, status__in=OPEN_STATUSES, escalated_at__isnull=False)
 
 
 class ReferenceCounter(models.Model):
@@ -238,15 +242,21 @@ class Ticket(models.Model):
     @property
     def reference(self) -> str:
         """The number people quote, such as AMP-1042, with this organisation's prefix."""
-        from tenants.selectors import current_organisation
-
         organisation = current_organisation()
-        prefix = organisation.reference_prefix if organisation is not None else "Q"
-        return f"{prefix}-{self.number}"
+        return organisation.reference_for(self.number) if organisation is not None else f"Q-{self.number}"
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_with_professionals(self) -> bool:
+        return self.tier == Tier.PROFESSIONAL
+
+    @property
+    def belongs_in_escalation_index(self) -> bool:
+        """The rule of `IN_ESCALATION_INDEX`, for one question in memory."""
+        return self.is_with_professionals and self.is_open and self.escalated_at is not None
 
     def can_change_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())

@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from helpdesk.accounts.models import Role, User
 from tickets.models import (
+    IN_ESCALATION_INDEX,
     OPEN_STATUSES,
     QUEUE_TAKEN,
     DutyPeriod,
+    EscalationReason,
     Message,
     NotificationPreference,
     Priority,
@@ -24,9 +27,6 @@ from tickets.models import (
     TicketRead,
     Tier,
 )
-
-if TYPE_CHECKING:
-    from helpdesk.accounts.models import User
 
 # "AMP-1042", "amp 1042" or "1042": somebody looking for one question by its reference.
 REFERENCE_RE = re.compile(r"^\s*(?:[A-Za-z]{2,5}[\s-]*)?(\d{1,9})\s*$")
@@ -134,8 +134,6 @@ def ticket_by_reference_and_contact(reference: str, contact: str) -> Ticket | No
 
 def helpers_to_notify(mode: str) -> QuerySet[User]:
     """Active volunteers with an e-mail address who chose `mode` (no choice yet: right away)."""
-    from helpdesk.accounts.models import Role, User
-
     helpers = User.objects.filter(role=Role.VOLUNTEER, is_active=True, email__isnull=False).exclude(email="")
     chosen = NotificationPreference.objects.filter(user=OuterRef("pk"))
     if mode == NotificationPreference.NewQuestions.IMMEDIATELY:
@@ -151,16 +149,12 @@ def new_questions_since(since: datetime) -> QuerySet[Ticket]:
 
 def anyone_on_duty(at: datetime) -> bool:
     """Whether an active volunteer of the organisation is on duty at `at`."""
-    from helpdesk.accounts.models import Role
-
     return DutyPeriod.objects.filter(
         starts_at__lte=at, ends_at__gt=at, volunteer__is_active=True, volunteer__role=Role.VOLUNTEER
     ).exists()
 
 
 def volunteers_on_duty(at: datetime) -> QuerySet[User]:
-    from helpdesk.accounts.models import Role, User
-
     on_duty = DutyPeriod.objects.filter(volunteer=OuterRef("pk"), starts_at__lte=at, ends_at__gt=at)
     return User.objects.filter(role=Role.VOLUNTEER, is_active=True).filter(Exists(on_duty)).order_by("full_name")
 
@@ -170,14 +164,70 @@ def duty_periods_of(user: User, *, since: datetime) -> QuerySet[DutyPeriod]:
     return DutyPeriod.objects.filter(volunteer=user, ends_at__gt=since).order_by("starts_at", "pk")
 
 
-def waiting_for_escalation(*, normal_cutoff: datetime, urgent_cutoff: datetime, everything: bool) -> QuerySet[Ticket]:
-    """New questions nobody took and nobody escalated before, past their limit (or all of them)."""
-    tickets = Ticket.objects.filter(status=Status.NEW, assignee__isnull=True, escalated_at__isnull=True)
-    if not everything:
-        tickets = tickets.filter(
-            Q(priority=Priority.URGENT, created_at__lte=urgent_cutoff) | Q(created_at__lte=normal_cutoff)
+@dataclass(frozen=True)
+class EscalationLimits:
+    """When a new question nobody took has waited too long: the organisation's limit, shorter for
+    urgent ones, counted back from `now`. The one place that says "past the limit"."""
+
+    normal_cutoff: datetime
+    urgent_cutoff: datetime
+
+    @classmethod
+    def of(cls, organisation: Any, now: datetime) -> EscalationLimits:
+        return cls(
+            normal_cutoff=now - timedelta(minutes=organisation.escalate_after_minutes),
+            urgent_cutoff=now - timedelta(minutes=organisation.escalate_urgent_after_minutes),
         )
+
+    def past(self) -> Q:
+        """Questions asked before their limit's cut-off."""
+        return Q(priority=Priority.URGENT, created_at__lte=self.urgent_cutoff) | Q(created_at__lte=self.normal_cutoff)
+
+    def passed(self, ticket: Ticket) -> bool:
+        cutoff = self.urgent_cutoff if ticket.priority == Priority.URGENT else self.normal_cutoff
+        return ticket.created_at <= cutoff
+
+
+# New questions that no helper has taken and that were never escalated.
+WAITING_UNESCALATED = Q(status=Status.NEW, assignee__isnull=True, escalated_at__isnull=True)
+
+
+def waiting_for_escalation(*, limits: EscalationLimits, everything: bool) -> QuerySet[Ticket]:
+    """New questions nobody took and nobody escalated before, past their limit (or all of them)."""
+    tickets = Ticket.objects.filter(WAITING_UNESCALATED)
+    if not everything:
+        tickets = tickets.filter(limits.past())
     return tickets.order_by("created_at", "pk")
+
+
+def escalated_open() -> QuerySet[Ticket]:
+    """The open questions that belong in the public escalation index."""
+    return Ticket.objects.filter(IN_ESCALATION_INDEX)
+
+
+def question_health(organisation: Any, *, now: datetime, since: datetime) -> dict[str, int]:
+    """How the current organisation's questions are doing, for the operator's overview.
+
+    Three queries: one aggregate over the open questions, one count of automatic escalations
+    because a question waited too long since `since` (from the history, so a later hand-back
+    does not hide it), and one count of volunteers on duty.
+    """
+    limits = EscalationLimits.of(organisation, now)
+    waiting = Q(status=Status.NEW, assignee__isnull=True)
+    figures = Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        open_questions=Count("pk"),
+        waiting=Count("pk", filter=waiting),
+        escalations_open=Count("pk", filter=IN_ESCALATION_INDEX),
+        past_limit_now=Count("pk", filter=WAITING_UNESCALATED & limits.past()),
+    )
+    figures["limit_exceeded_since"] = TicketEvent.objects.filter(
+        kind=TicketEvent.Kind.ESCALATED,
+        to_value=EscalationReason.WAITED_TOO_LONG,
+        actor__isnull=True,
+        at__gte=since,
+    ).aggregate(n=Count("ticket_id", distinct=True))["n"]
+    figures["on_duty"] = volunteers_on_duty(now).count()
+    return figures
 
 
 # --- A volunteer's own contribution --------------------------------------------------------------

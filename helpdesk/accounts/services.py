@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
@@ -13,12 +14,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.accounts import tasks
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
 from helpdesk.tasks import delay_on_commit
+from helpdesk.tenancy import current_organisation
 from helpdesk.urls_util import absolute_url
-from tenants.selectors import current_organisation
 
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"  # noqa: S105
 HANDOFF_SALT = "helpdesk.handoff"
@@ -99,13 +101,11 @@ def magic_link_url(secret: str) -> str:
 
 def magic_link_request(*, email: str) -> bool:
     """Sends a sign-in link when the address belongs to someone here. Says nothing either way."""
-    from helpdesk.accounts.tasks import send_sign_in_link
-
     user = User.objects.filter(email__iexact=email.strip(), is_active=True, public_user_id__isnull=True).first()
     if user is None:
         return False
     issued = token_issue(user=user, purpose=LoginToken.Purpose.MAGIC_LINK)
-    delay_on_commit(send_sign_in_link, user_id=user.pk, url=magic_link_url(issued.secret), kind="magic_link")
+    delay_on_commit(tasks.send_sign_in_link, user_id=user.pk, url=magic_link_url(issued.secret), kind="magic_link")
     return True
 
 
@@ -136,14 +136,12 @@ def user_invite(
 
 def invitation_send(*, actor: User | None, user: User) -> None:
     """E-mails a fresh invitation link; earlier unused invitations stop working."""
-    from helpdesk.accounts.tasks import send_sign_in_link
-
     LoginToken.objects.filter(user=user, purpose=LoginToken.Purpose.INVITATION, used_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     issued = token_issue(user=user, purpose=LoginToken.Purpose.INVITATION, actor=actor)
     url = _organisation_url("accounts:invitation", issued.secret)
-    delay_on_commit(send_sign_in_link, user_id=user.pk, url=url, kind="invitation")
+    delay_on_commit(tasks.send_sign_in_link, user_id=user.pk, url=url, kind="invitation")
 
 
 def user_update(
@@ -209,6 +207,19 @@ def handoff_create(*, professional: User, schema_name: str, next_path: str = "/"
         "p": next_path if next_path.startswith("/") and not next_path.startswith("//") else "/",
     }
     return signing.dumps(payload, salt=HANDOFF_SALT, compress=True)
+
+
+def handoff_start(
+    *, actor: User, organisation: Any, next_path: str = "/", action: str = "handoff_created", **details: Any
+) -> str:
+    """Where to send a professional in the portal so they land, signed in, on the organisation's host.
+
+    Makes the single-use hand-off for `next_path` and writes `action` (with `details`) to the
+    portal's audit log, so every way into an organisation is recorded the same way.
+    """
+    token = handoff_create(professional=actor, schema_name=organisation.schema_name, next_path=next_path)
+    audit(actor=actor, action=action, target=organisation, **details)
+    return absolute_url(organisation.host, reverse("accounts:handoff", args=[token], urlconf=settings.ROOT_URLCONF))
 
 
 def handoff_redeem(*, token: str) -> tuple[User, str]:

@@ -7,10 +7,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import HandoffNonce, LoginToken, User
 from helpdesk.mail import send_templated_mail
-from tenants.selectors import current_organisation
+from helpdesk.tenancy import active_organisations, current_organisation
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -31,14 +32,10 @@ def purge_expired_tokens() -> int:
 
     Used hand-off nonces go too once their hand-off has expired: its signature refuses it anyway.
     """
-    from django_tenants.utils import schema_context
-
-    from tenants.models import CareOrganisation
-
     now = timezone.now()
     handoffs_expired = now - timedelta(seconds=settings.HANDOFF_MAX_AGE * 2)
     removed = 0
-    schemas = ["public", *CareOrganisation.objects.filter(status="active").values_list("schema_name", flat=True)]
+    schemas = ["public", *active_organisations().values_list("schema_name", flat=True)]
     for schema in schemas:
         with schema_context(schema):
             removed += LoginToken.objects.filter(

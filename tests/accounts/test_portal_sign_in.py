@@ -52,10 +52,11 @@ def test_code_with_spaces_is_fine(portal_client, operator_admin, device):
 def test_password_alone_keeps_the_portal_closed(portal_client, operator_admin, device, org_a):
     password_step(portal_client, operator_admin)
 
+    # Every portal page gives the same answer until the code is given: the code page.
     assert portal_client.get("/")["Location"] == "/account/sign-in/code/"
-    assert portal_client.get("/organisations/new/").status_code == 404
-    assert portal_client.get(f"/organisations/{org_a.pk}/").status_code == 404
-    assert portal_client.post(f"/organisations/{org_a.pk}/open/").status_code == 404
+    assert portal_client.get("/organisations/new/")["Location"] == "/account/sign-in/code/"
+    assert portal_client.get(f"/organisations/{org_a.pk}/")["Location"] == "/account/sign-in/code/"
+    assert portal_client.post(f"/organisations/{org_a.pk}/open/")["Location"] == "/account/sign-in/code/"
 
 
 def test_wrong_code_keeps_the_portal_closed(portal_client, operator_admin, device):

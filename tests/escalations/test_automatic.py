@@ -11,7 +11,7 @@ import time_machine
 from escalations.models import EscalationEntry
 from tests.factories import UserFactory, ticket_make
 from tickets import services
-from tickets.models import EscalationReason, Priority, Ticket, TicketEvent, Tier
+from tickets.models import DutyPeriod, EscalationReason, Priority, Ticket, TicketEvent, Tier
 from tickets.tasks import escalate_waiting_questions
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def limits(in_org):
 def on_duty(limits):
     """A volunteer on duty all day, so only the waiting limits apply."""
     volunteer = UserFactory(role="volunteer", requester_kind="")
-    services.DutyPeriod.objects.create(
+    DutyPeriod.objects.create(
         volunteer=volunteer, starts_at=MONDAY_NINE - timedelta(hours=1), ends_at=MONDAY_NINE + timedelta(hours=12)
     )
     return volunteer

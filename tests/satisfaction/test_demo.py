@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from demo import load as demo
 from satisfaction.models import SurveyAnswer
-from tenants import demo
 from tests.factories import ticket_make
 from tickets import services as tickets
 

@@ -315,8 +315,7 @@ def test_once_the_professionals_have_the_question_only_they_approve(
 def test_reviewers_to_notify_follow_the_level_rule_per_product(org_a, trainee, volunteer, ticket):
     """The row for the question's product wins over the row for every product, as in level_for."""
     from support.models import VolunteerLevel
-    from support.selectors import is_trainee_for
-    from support.tasks import reviewers_to_notify
+    from support.selectors import is_trainee_for, reviewers_to_notify
     from tests.factories import UserFactory
 
     with tenant_context(org_a):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tenants.utils import schema_context
 
+from demo import load as demo
 from escalations.models import AdviceRequest
 from support.models import AdviceThread, PendingReply, VolunteerLevel
-from tenants import demo
 from tenants.models import CareOrganisation
 
 

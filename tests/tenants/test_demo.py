@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from demo import load as demo
 from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role, User
-from tenants import demo
 from tenants.models import CareOrganisation, Product
 from tests.conftest import current_user, english_client
 from tickets.models import Ticket

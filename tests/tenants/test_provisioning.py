@@ -279,7 +279,9 @@ def test_professionals_may_not_create_organisations(portal_client, professional,
 def test_admin_without_second_factor_may_not_create_organisations(portal_client, operator_admin):
     sign_in_operator(portal_client, operator_admin, verified=False)
 
-    assert portal_client.post("/organisations/new/", form_data()).status_code == 404
+    response = portal_client.post("/organisations/new/", form_data())
+    assert response.status_code == 302 and response["Location"] == "/account/sign-in/code/"
+    assert not CareOrganisation.objects.filter(slug="nieuw").exists()
 
 
 def test_strangers_are_sent_to_sign_in(portal_client):

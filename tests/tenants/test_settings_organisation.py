@@ -166,7 +166,8 @@ def test_professionals_see_the_settings_but_do_not_change_them(portal_client, pr
 def test_portal_settings_need_the_second_factor(portal_client, operator_admin, org_a):
     sign_in_operator(portal_client, operator_admin, verified=False)
 
-    assert post_settings(portal_client, org_a, GOOD).status_code == 404
+    response = post_settings(portal_client, org_a, GOOD)
+    assert response.status_code == 302 and response["Location"] == "/account/sign-in/code/"
     assert settings_of(org_a) == DEFAULTS
 
 

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from helpdesk import permissions, throttle
+from helpdesk import permissions as core_permissions
+from helpdesk import throttle
+from helpdesk.tenancy import current_organisation
 from tenants.models import Product
-from tenants.selectors import current_organisation
 from tickets import services
 from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm
 from tickets.models import Channel, ContactMethod, OnBehalfRelation, Ticket
@@ -139,7 +140,7 @@ def _photo_update(request: HttpRequest, form: forms.Form) -> bool:
 
 
 def _known(request: HttpRequest) -> Any:
-    return request.user if permissions.is_tenant_member(request.user) else None
+    return request.user if core_permissions.is_tenant_member(request.user) else None
 
 
 def _missing_before(state: dict[str, Any], step: str) -> str | None:

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from helpdesk import permissions
 from helpdesk.decorators import allowed_if
+from tickets import permissions
 from tickets.selectors import contribution_of
 
 

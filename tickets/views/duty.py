@@ -12,9 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk import permissions
 from helpdesk.decorators import allowed_if
-from tickets import services
+from tickets import permissions, services
 from tickets.forms import DutyPlanForm, DutyStartForm
 from tickets.models import DutyPeriod
 from tickets.selectors import duty_periods_of, volunteers_on_duty

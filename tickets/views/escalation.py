@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk import permissions
+from helpdesk import permissions as core_permissions
 from helpdesk.decorators import login_required_here
-from tenants.selectors import current_organisation
-from tickets import services
+from helpdesk.tenancy import current_organisation
+from tickets import permissions, services
 from tickets.forms import EscalateForm, HandBackForm
 from tickets.models import EscalationReason, Ticket, Tier
 from tickets.views.staff import (
@@ -61,7 +61,7 @@ def _refused(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 def escalate(request: HttpRequest, number: int) -> HttpResponse:
     """A volunteer passes the question to the professionals, with a reason and maybe a note."""
     ticket = helper_ticket_or_404(request, number)
-    if not permissions.is_volunteer_here(request.user):
+    if not core_permissions.is_volunteer_here(request.user):
         raise Http404
     form = EscalateForm(request.POST)
     if not permissions.can_escalate_ticket(request.user, ticket):
@@ -104,7 +104,7 @@ def worry(request: HttpRequest, number: int) -> HttpResponse:
 def take_over(request: HttpRequest, number: int) -> HttpResponse:
     """A professional takes an escalated question over and becomes its helper."""
     ticket = helper_ticket_or_404(request, number)
-    if not permissions.is_professional_here(request.user):
+    if not core_permissions.is_professional_here(request.user):
         raise Http404
     try:
         services.ticket_take_over(ticket=ticket, actor=request.user)
@@ -122,7 +122,7 @@ def take_over(request: HttpRequest, number: int) -> HttpResponse:
 def hand_back(request: HttpRequest, number: int) -> HttpResponse:
     """A professional gives the question back to the volunteers, with a note on what to do."""
     ticket = helper_ticket_or_404(request, number)
-    if not permissions.is_professional_here(request.user):
+    if not core_permissions.is_professional_here(request.user):
         raise Http404
     form = HandBackForm(request.POST)
     if not form.is_valid():

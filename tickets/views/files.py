@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from helpdesk import permissions
-from tickets import services
+from tickets import permissions, services
 from tickets.forms import PhotoForm
 from tickets.models import Attachment, Ticket
 from tickets.views.requester import _opened

@@ -7,10 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from helpdesk import permissions
 from helpdesk.decorators import allowed_if
-from tenants.selectors import current_organisation
-from tickets import services
+from helpdesk.tenancy import current_organisation
+from tickets import permissions, services
 from tickets.forms import IntakeForm
 
 

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk import permissions, throttle
+from helpdesk import permissions as core_permissions
+from helpdesk import throttle
 from helpdesk.decorators import allowed_if
-from tickets import services
+from tickets import permissions, services
 from tickets.forms import OpenQuestionForm, PhotoForm, RequesterReplyForm
 from tickets.models import Ticket
 from tickets.selectors import messages_for, ticket_by_reference_and_contact, tickets_of_requester
@@ -44,7 +45,7 @@ def _actor(request: HttpRequest) -> object:
     return request.user if request.user.is_authenticated else None
 
 
-@allowed_if(permissions.is_tenant_member)
+@allowed_if(core_permissions.is_tenant_member)
 def my_questions(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/mine.html", {"tickets": tickets_of_requester(request.user)})
 

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from helpdesk import permissions
+from helpdesk import permissions as core_permissions
 from helpdesk.decorators import allowed_if, login_required_here
-from satisfaction.selectors import survey_answer_of
-from tenants.selectors import current_organisation
-from tickets import services
+from helpdesk.tenancy import current_organisation
+from tickets import hooks, permissions, services
 from tickets.forms import (
     EscalateForm,
     HandBackForm,
@@ -30,7 +29,7 @@ from tickets.forms import (
     ResolveForm,
     SavedReplyForm,
 )
-from tickets.models import NotificationPreference, SavedReply, Ticket, Tier
+from tickets.models import Message, NotificationPreference, SavedReply, Ticket
 from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
 
 QUEUE_PAGE_SIZE = 50
@@ -62,10 +61,6 @@ WITH_PROFESSIONALS = gettext_lazy(
 CLOSED = gettext_lazy("This question is closed. Open it again first.")
 NOT_NOW = gettext_lazy("This change is not possible now. Somebody may have changed the question.")
 
-# The support app shows its panel (ask a professional, approvals) on the question page when it
-# provides this template; until then the empty one stands in.
-SUPPORT_PANEL = ["support/_panel.html", "tickets/_support_none.html"]
-
 
 @allowed_if(permissions.can_view_queue)
 def queue(request: HttpRequest) -> HttpResponse:
@@ -93,7 +88,7 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
     can_take_over = permissions.can_take_over_ticket(user, ticket)
     return {
         "ticket": ticket,
-        "with_professionals": ticket.tier == Tier.PROFESSIONAL,
+        "with_professionals": ticket.is_with_professionals,
         "can_note": permissions.can_add_note(user, ticket),
         "can_escalate": permissions.can_escalate_ticket(user, ticket),
         "can_mark_worry": permissions.can_mark_worry(user, ticket),
@@ -104,8 +99,8 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
         "contact_person": bool(current_organisation().contact_person_email),
-        "rating": survey_answer_of(ticket) if not ticket.is_open else None,
-        "support_panel": SUPPORT_PANEL,
+        "question_facts": hooks.question_facts,
+        "question_panels": hooks.question_panels,
         "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
         "events": events_for(ticket),
         "photos": ticket.attachments.all(),
@@ -242,10 +237,9 @@ def _form_action(
 @login_required_here
 def reply(request: HttpRequest, number: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict[str, Any]) -> None:
-        from support.services import reply_or_hold, was_held
-
-        # A trainee's answer waits for approval before the requester gets it.
-        if was_held(reply_or_hold(ticket=ticket, actor=request.user, body=data["body"])):
+        # An app above may hold the answer back: a trainee's answer waits for approval.
+        sent = services.reply_send(ticket=ticket, actor=request.user, body=data["body"])
+        if not isinstance(sent, Message):
             messages.success(
                 request, _("Your answer waits for approval by an experienced volunteer or a professional.")
             )
@@ -286,7 +280,7 @@ def about(request: HttpRequest, number: int) -> HttpResponse:
     return _form_action(request, number, ProductTopicForm, "about_form", act)
 
 
-@allowed_if(permissions.can_work_queue)
+@allowed_if(core_permissions.can_work_queue)
 def notifications(request: HttpRequest) -> HttpResponse:
     current = NotificationPreference.objects.filter(user=request.user).first()
     initial = {"new_questions": current.new_questions if current else NotificationPreference.NewQuestions.IMMEDIATELY}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import permissions
-from helpdesk.accounts import cards, services
+from helpdesk.accounts import cards, hooks, services
 from helpdesk.accounts.forms import UserEditForm, UserForm
 from helpdesk.accounts.models import AuditEvent, LoginToken, Role, User
 from helpdesk.decorators import allowed_if
@@ -73,6 +73,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "form": form,
             "person": person,
+            "person_panels": hooks.person_panels,
             "cards": cards_issued,
             "can_card": permissions.can_issue_login_card(request.user, person),
         },

@@ -1,5 +1,5 @@
 """Demo data for support for volunteers: a trainee with an answer that waits for approval, and
-a volunteer's open request for advice. Called from `tenants.demo.load`; running it again adds nothing."""
+a volunteer's open request for advice. Called from `demo.load.load`; running it again adds nothing."""
 
 from __future__ import annotations
 

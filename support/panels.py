@@ -1,27 +1,24 @@
-"""What the support parts of other pages show, computed from the page's question and person.
-
-The question page and a person's page include a template of this app; these tags give that
-template its own data, so those pages' views need not know about support for volunteers.
-"""
+"""The panels support for volunteers adds to other apps' pages (see helpdesk.hooks): on a
+helper's question page, answers held for approval and advice from a professional; on a
+manager's page about a volunteer, their level. Those pages know nothing of support."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import template
+from django.http import HttpRequest
 
-from helpdesk import permissions
-from support import selectors
+from helpdesk import permissions as core_permissions
+from helpdesk.tenancy import current_organisation
+from support import permissions, selectors
 from support.forms import AdviceAnswerForm, AdviceAskForm, LevelForm
 from support.models import AdviceThread, PendingReply
-from tenants.selectors import current_organisation
-
-register = template.Library()
+from tickets import permissions as tickets_permissions
 
 
 @dataclass
-class Panel:
+class SupportOnQuestion:
     is_trainee: bool = False
     replies: list[PendingReply] = field(default_factory=list)
     threads: list[AdviceThread] = field(default_factory=list)
@@ -45,11 +42,10 @@ def with_answer_forms(threads: list[AdviceThread], user: Any) -> list[AdviceThre
     return threads
 
 
-@register.simple_tag
-def support_for(ticket: Any, user: Any) -> Panel:
+def support_for(ticket: Any, user: Any) -> SupportOnQuestion:
     """Held answers and advice on a question, as far as `user` may see them."""
-    if ticket is None or not permissions.can_view_queue(user):
-        return Panel()
+    if ticket is None or not tickets_permissions.can_view_queue(user):
+        return SupportOnQuestion()
     replies = []
     for pending in selectors.pending_replies_on(ticket):
         pending.ticket = ticket
@@ -57,13 +53,14 @@ def support_for(ticket: Any, user: Any) -> Panel:
             pending.can_review = pending.is_pending and permissions.can_review_reply(user, pending)
             pending.is_mine = pending.author_id == user.pk
             replies.append(pending)
-    is_professional = permissions.is_professional_here(user)
+    is_professional = core_permissions.is_professional_here(user)
     can_ask = permissions.can_ask_advice(user, ticket) and ticket.is_open
     threads = [
         thread for thread in selectors.advice_threads_on(ticket, user) if permissions.can_see_advice(user, thread)
     ]
-    return Panel(
-        is_trainee=permissions.can_work_ticket(user, ticket) and selectors.is_trainee_for(user, ticket.product_id),
+    return SupportOnQuestion(
+        is_trainee=tickets_permissions.can_work_ticket(user, ticket)
+        and selectors.is_trainee_for(user, ticket.product_id),
         replies=replies,
         threads=with_answer_forms(threads, user),
         can_ask=can_ask,
@@ -72,17 +69,17 @@ def support_for(ticket: Any, user: Any) -> Panel:
     )
 
 
-@register.inclusion_tag("support/_levels.html", takes_context=True)
-def volunteer_levels(context: template.Context, person: Any) -> dict[str, Any]:
+def question_panel(request: HttpRequest, ticket: Any) -> dict[str, Any] | None:
+    """The support panel of a question page: its context, or None when it has nothing to show."""
+    support = support_for(ticket, request.user)
+    if not (support.shows_replies or support.shows_advice):
+        return None
+    return {"support": support}
+
+
+def levels_panel(request: HttpRequest, person: Any) -> dict[str, Any] | None:
     """The level section of a person's page, for a manager looking at a volunteer."""
-    user = context.get("user")
-    if user is None or not permissions.can_set_volunteer_level(user, person):
-        return {"shown": False}
+    if not permissions.can_set_volunteer_level(request.user, person):
+        return None
     products = current_organisation().active_products()
-    return {
-        "shown": True,
-        "person": person,
-        "rows": selectors.level_rows(person, products),
-        "level_form": LevelForm(products=products),
-        "csrf_token": context.get("csrf_token"),
-    }
+    return {"rows": selectors.level_rows(person, products), "level_form": LevelForm(products=products)}

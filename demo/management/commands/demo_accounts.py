@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django_otp.oath import TOTP
 
+from demo import load as demo
 from helpdesk.accounts.models import Role
-from tenants import demo
 from tenants.models import CareOrganisation
 
 

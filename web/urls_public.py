@@ -6,10 +6,9 @@ from django.views.i18n import set_language
 from helpdesk import views
 
 urlpatterns = [
-    path("", include("tenants.urls")),
     path("", include("escalations.urls")),
+    path("", include("portal.urls")),
     path("account/", include("helpdesk.accounts.urls_portal")),
-    path("advice/", include("support.urls_portal")),
     path("language/", set_language, name="set_language"),
     path("health/", views.health, name="health"),
 ]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
+from demo.support import support_ensure
 from helpdesk.accounts.models import RequesterKind, Role, User
-from support.demo import support_ensure
+from satisfaction.models import SurveyAnswer
+from satisfaction.services import survey_answer_save
 from tenants.models import CareOrganisation, Product
 from tenants.services import organisation_create, organisation_provision
+from tickets import services as tickets
+from tickets.models import DutyPeriod, Status, Ticket, Tier
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - demo data only, printed on start
 # A fixed authenticator key for the demo operator staff, so `make otp` can show their codes.
@@ -232,9 +238,6 @@ QUESTIONS = [
 
 def questions_ensure(organisation: CareOrganisation) -> None:
     """A queue that looks real: questions in every state, some answered, one waiting."""
-    from tickets import services as tickets
-    from tickets.models import Ticket
-
     with tenant_context(organisation):
         if Ticket.objects.exists():
             return
@@ -294,13 +297,6 @@ ESCALATED_QUESTIONS = [
 
 def escalations_ensure(organisation: CareOrganisation) -> None:
     """Questions with the professionals, a contact person for worries, and volunteers on duty."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tickets import services as tickets
-    from tickets.models import DutyPeriod, Ticket, Tier
-
     if not organisation.contact_person_email:
         organisation.contact_person_name = "Marieke Jansen"
         organisation.contact_person_email = demo_email(Role.MANAGER, "Marieke", organisation.slug)
@@ -365,10 +361,6 @@ SURVEY_ANSWERS = [
 
 def satisfaction_ensure(organisation: CareOrganisation) -> None:
     """Answers to the satisfaction questions for most solved questions; the last stays open to try."""
-    from satisfaction.models import SurveyAnswer
-    from satisfaction.services import survey_answer_save
-    from tickets.models import Status, Ticket
-
     with tenant_context(organisation):
         solved = list(Ticket.objects.filter(status__in=(Status.RESOLVED, Status.CLOSED)).order_by("number"))
         for ticket, (help_score, technology_score, comment) in zip(solved[:-1], SURVEY_ANSWERS, strict=False):

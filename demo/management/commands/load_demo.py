@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants import demo
+from demo import load as demo
 from tenants.models import CareOrganisation
 
 

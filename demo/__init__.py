@@ -1,0 +1,1 @@
+"""Demo data: the product catalogue, two care organisations, people in every role and their questions."""

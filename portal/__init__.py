@@ -1,0 +1,1 @@
+"""The operator portal's pages that read more than one app, and its URLs."""

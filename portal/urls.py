@@ -1,0 +1,24 @@
+"""The operator portal's pages, on the bare base domain (the professionals' queue has its own)."""
+
+from django.urls import path
+
+from portal import views
+from tenants import views as organisations
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/new/", organisations.organisation_new, name="organisation_new"),
+    path("organisations/<int:organisation_id>/", organisations.organisation_detail, name="organisation"),
+    path("organisations/<int:organisation_id>/retry/", organisations.organisation_retry, name="organisation_retry"),
+    path("organisations/<int:organisation_id>/open/", organisations.organisation_open, name="organisation_open"),
+    path(
+        "organisations/<int:organisation_id>/settings/",
+        organisations.organisation_settings,
+        name="organisation_settings",
+    ),
+    path("overview/", views.overview, name="overview"),
+    path("advice/", views.advice_requests, name="advice"),
+    path("advice/<int:pk>/open/", views.advice_request_open, name="advice_open"),
+]

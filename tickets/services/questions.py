@@ -1,0 +1,278 @@
+"""Writes about a question itself: asking, taking, giving back, its status, product and topic."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk.accounts.audit import audit
+from helpdesk.tasks import delay_on_commit
+from tickets import hooks, tasks
+from tickets.errors import InvalidTransition, TicketAlreadyClaimed, TicketClosed, TicketError, TicketWithProfessionals
+from tickets.models import (
+    OPEN_STATUSES,
+    BottleneckCause,
+    Channel,
+    ContactMethod,
+    EscalationReason,
+    OnBehalfRelation,
+    Priority,
+    ReferenceCounter,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketRead,
+)
+from tickets.services._common import (
+    _assign,
+    _change_status,
+    _check_cap,
+    _check_tier,
+    _event,
+    _is_product_of_organisation,
+    _is_professional,
+    _locked,
+    _save,
+)
+from tickets.services.escalation import _worry
+
+if TYPE_CHECKING:
+    from helpdesk.accounts.models import User
+    from tenants.models import Product
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User | None,
+    product: Product,
+    subject: str,
+    body: str,
+    requester: User | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    contact_method: str = ContactMethod.WEBSITE,
+    on_behalf_of_name: str = "",
+    on_behalf_relation: str = OnBehalfRelation.NONE,
+    topic: str = "",
+    channel: str = Channel.WEB,
+    priority: str = Priority.NORMAL,
+    is_worry: bool = False,
+) -> Ticket:
+    """Files a question and gives it the organisation's next reference number.
+
+    `requester` is the account that asks, if any; phone and desk intake may have none. Contact
+    details that are left empty are filled in from the requester's account. A question with a
+    worry about safety goes straight to the professionals, urgent.
+    """
+    if not _is_product_of_organisation(product):
+        raise TicketError("This organisation does not support that product.")
+    if requester is not None:
+        contact_name = contact_name or requester.full_name
+        contact_email = contact_email or (requester.email or "")
+        contact_phone = contact_phone or requester.phone
+    ticket = Ticket.objects.create(
+        number=ReferenceCounter.next_number(),
+        requester=requester,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        contact_method=contact_method,
+        on_behalf_of_name=on_behalf_of_name,
+        on_behalf_relation=on_behalf_relation,
+        product=product,
+        topic=topic,
+        channel=channel,
+        subject=subject,
+        body=body,
+        priority=priority,
+    )
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW)
+    audit(actor=actor, action="ticket_created", target=ticket, reference=ticket.reference, channel=channel)
+    if ticket.contact_email:
+        delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
+    if is_worry:
+        _worry(ticket, actor=actor, reason=EscalationReason.REQUESTER_WORRY)
+        _save(ticket)
+    else:
+        delay_on_commit(tasks.notify_helpers_of_new_question, ticket_id=ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim(*, ticket: Ticket, actor: User) -> Ticket:
+    """Makes `actor` the helper of an open, unassigned question.
+
+    When two people claim at once, exactly one wins: the second waits for the first's row lock,
+    then reads the committed row, sees the helper and gets `TicketAlreadyClaimed`. Claiming one's
+    own question again changes nothing.
+    """
+    # No join here: after waiting for a lock, PostgreSQL re-reads the locked row but not the rows
+    # joined to it, so the helper is loaded on its own.
+    ticket = _locked(ticket)
+    if ticket.assignee_id is not None:
+        if ticket.assignee_id == actor.pk:
+            return ticket
+        raise TicketAlreadyClaimed(ticket.assignee)
+    if ticket.status not in OPEN_STATUSES:
+        raise TicketClosed("Only open questions can be taken.")
+    if ticket.is_with_professionals and not _is_professional(actor):
+        raise TicketWithProfessionals("The professionals work this question now.")
+    _check_cap(actor)
+    return _assign(ticket, actor=actor, kind=TicketEvent.Kind.CLAIMED, action="ticket_claimed")
+
+
+@transaction.atomic
+def ticket_release(*, ticket: Ticket, actor: User) -> Ticket:
+    """Gives a question back to the queue, so another helper can take it."""
+    ticket = _locked(ticket)
+    if ticket.assignee_id is None:
+        return ticket
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNEE, from_value=str(ticket.assignee), to_value="")
+    ticket.assignee = None
+    if ticket.status == Status.IN_PROGRESS:
+        _change_status(ticket, actor=actor, to=Status.NEW)
+    _save(ticket)
+    audit(actor=actor, action="ticket_released", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def _status_service(ticket: Ticket, *, actor: User | None, to: str, action: str) -> Ticket:
+    ticket = _locked(ticket)
+    _check_tier(ticket, actor)
+    _change_status(ticket, actor=actor, to=to)
+    _save(ticket)
+    audit(actor=actor, action=action, target=ticket, reference=ticket.reference, status=to)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_waiting(*, ticket: Ticket, actor: User) -> Ticket:
+    """The helper waits for an answer from the requester."""
+    return _status_service(ticket, actor=actor, to=Status.WAITING, action="ticket_waiting")
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
+    """Marks the question solved, with the bottleneck cause that reports count."""
+    if cause not in BottleneckCause.values:
+        raise TicketError(f"Unknown bottleneck cause: {cause!r}.")
+    ticket = _locked(ticket)
+    _check_tier(ticket, actor)
+    _change_status(ticket, actor=actor, to=Status.RESOLVED)
+    ticket.bottleneck_cause = cause
+    _save(ticket)
+    audit(actor=actor, action="ticket_resolved", target=ticket, reference=ticket.reference, cause=cause)
+    hooks.ticket_resolved.send(ticket=ticket, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor: User | None) -> Ticket:
+    return _status_service(ticket, actor=actor, to=Status.CLOSED, action="ticket_closed")
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """Opens a solved or closed question again ("I still need help")."""
+    ticket = _locked(ticket)
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise InvalidTransition("Only a solved or closed question can be reopened.")
+    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    _save(ticket)
+    audit(actor=actor, action="ticket_reopened", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_product(*, ticket: Ticket, actor: User, product: Product) -> Ticket:
+    if not _is_product_of_organisation(product):
+        raise TicketError("This organisation does not support that product.")
+    ticket = _locked(ticket)
+    _check_tier(ticket, actor)
+    if ticket.product_id == product.pk:
+        return ticket
+    old = ticket.product
+    ticket.product = product
+    _save(ticket)
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.PRODUCT, from_value=old.name, to_value=product.name)
+    audit(actor=actor, action="ticket_product_changed", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_topic(*, ticket: Ticket, actor: User, topic: str) -> Ticket:
+    ticket = _locked(ticket)
+    _check_tier(ticket, actor)
+    if ticket.topic == topic:
+        return ticket
+    old = ticket.topic
+    ticket.topic = topic
+    _save(ticket)
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.TOPIC, from_value=old, to_value=topic)
+    audit(actor=actor, action="ticket_topic_changed", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def ticket_record_view(*, ticket: Ticket, actor: User) -> None:
+    """Writes a staff member's look at a question to the organisation's audit log."""
+    audit(actor=actor, action="ticket_viewed", target=ticket, reference=ticket.reference)
+
+
+@transaction.atomic
+def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """The requester says "this solved it".
+
+    A solved question closes; an open one becomes solved, and its helper still picks the cause.
+    """
+    ticket = _locked(ticket)
+    if ticket.status == Status.RESOLVED:
+        _change_status(ticket, actor=actor, to=Status.CLOSED)
+    elif ticket.status in OPEN_STATUSES:
+        _change_status(ticket, actor=actor, to=Status.RESOLVED)
+    else:
+        return ticket
+    _save(ticket)
+    audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+@transaction.atomic
+def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket:
+    """The requester says "I still need help": the question goes back to its helpers."""
+    ticket = _locked(ticket)
+    if ticket.status == Status.IN_PROGRESS or ticket.status == Status.NEW:
+        return ticket
+    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    _save(ticket)
+    audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
+    return ticket
+
+
+def ticket_mark_read(*, ticket: Ticket, user: User) -> None:
+    """Remembers that `user` has seen the question as it is now; their queue stops marking it."""
+    TicketRead.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})
+
+
+def tickets_close_unanswered_resolved(*, older_than: timedelta) -> int:
+    """Closes solved questions whose requester did not react within `older_than`.
+
+    Each question closes in its own transaction and gets its own history line, by nobody.
+    Returns how many closed. Running it twice closes nothing more: it is safe to retry.
+    """
+    cutoff = timezone.now() - older_than
+    closed = 0
+    for pk in Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk, status=Status.RESOLVED).first()
+            if ticket is None or ticket.resolved_at is None or ticket.resolved_at >= cutoff:
+                continue
+            _change_status(ticket, actor=None, to=Status.CLOSED)
+            _save(ticket)
+            audit(actor=None, action="ticket_closed_automatically", target=ticket, reference=ticket.reference)
+            closed += 1
+    return closed
