@@ -154,7 +154,7 @@ def seed(*, organisations: int, entries: int, now: datetime, rng: random.Random)
                 organisation=organisation,
                 ticket_id=number - 1000,
                 number=number,
-                reference=f"{organisation.reference_prefix}-{number}",
+                reference=organisation.reference_for(number),
                 subject=rng.choice(SUBJECTS),
                 product=rng.choice(products),
                 priority=priority,

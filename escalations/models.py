@@ -50,6 +50,10 @@ class EscalationEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"
 
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority_rank == PRIORITY_RANK["urgent"]
+
 
 class AdviceRequest(models.Model):
     """One row per active "ask a professional" exchange of any care organisation.

@@ -8,14 +8,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from helpdesk.accounts.models import Role
-
-
-def tenant_home(request: HttpRequest) -> HttpResponse:
-    """The start page: what you can do here, depending on who you are."""
-    role = request.user.role if request.user.is_authenticated else None
-    return render(request, "core/home.html", {"role": role, "roles": Role})
-
 
 def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:

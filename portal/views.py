@@ -61,7 +61,11 @@ def advice_requests(request: HttpRequest) -> HttpResponse:
         AdviceRequest.objects.filter(status=status).select_related("organisation", "product").order_by("asked_at", "id")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/advice.html", {"page": page, "status": status, "statuses": AdviceRequest.Status})
+    return render(
+        request,
+        "portal/advice.html",
+        {"page": page, "status": status, "showing_answered": status == AdviceRequest.Status.ANSWERED},
+    )
 
 
 @portal_page(support_permissions.can_see_advice_requests)

@@ -14,3 +14,4 @@ class SatisfactionConfig(AppConfig):
 
         hooks.ticket_resolved.connect(receivers.survey_request_on_resolve)
         hooks.question_facts.add(Panel("rating", "satisfaction/_rating_fact.html", receivers.rating_fact))
+        hooks.follow_panels.add(Panel("survey", "satisfaction/_follow_link.html", receivers.survey_invitation))

@@ -19,6 +19,13 @@ def survey_request_on_resolve(*, ticket: Ticket, actor: Any) -> None:
         delay_on_commit(tasks.send_satisfaction_request, ticket_id=ticket.pk)
 
 
+def survey_invitation(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    """On the requester's page of a solved or closed question: how did it go?"""
+    if not ticket.is_solved_or_closed:
+        return None
+    return {"survey_answer": survey_answer_of(ticket)}
+
+
 def rating_fact(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
     """The requester's rating, in the summary of a solved question's page."""
     if ticket.is_open:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import transaction
-from django.urls import reverse
 
-from helpdesk.mail import send_templated_mail
 from helpdesk.tenancy import current_organisation
-from satisfaction.services import SURVEY_CHANGE_DAYS, survey_invitation_claim
-from satisfaction.tokens import survey_token_make
+from satisfaction import notifications
+from satisfaction.services import survey_invitation_claim
 from tickets.models import Ticket
 
 
@@ -24,15 +22,6 @@ def send_satisfaction_request(*, ticket_id: int) -> bool:
         ticket = Ticket.objects.select_related("requester", "product").filter(pk=ticket_id).first()
         if ticket is None or survey_invitation_claim(ticket=ticket) is None:
             return False
-        organisation = current_organisation()
-        url = organisation.absolute_url(
-            reverse("satisfaction:rate_link", kwargs={"token": survey_token_make(ticket.pk)})
-        )
-        requester = ticket.requester
-        language = requester.language if requester is not None else organisation.default_language
-        context = {"ticket": ticket, "organisation": organisation, "url": url, "days": SURVEY_CHANGE_DAYS}
         # Inside the transaction: if sending fails, the note that it was sent rolls back too.
-        send_templated_mail(
-            template="satisfaction/email/request", context=context, to=ticket.contact_email, language=language
-        )
+        notifications.survey_request_mail_send(organisation=current_organisation(), ticket=ticket)
     return True

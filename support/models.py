@@ -97,6 +97,14 @@ class PendingReply(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
     def was_edited(self) -> bool:
         return self.status == self.Status.APPROVED and self.sent_body != self.body
 

@@ -162,6 +162,19 @@ class CareOrganisation(TenantMixin):
         return self.status == self.Status.ACTIVE
 
     @property
+    def is_provisioning(self) -> bool:
+        return self.status == self.Status.PROVISIONING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_stopped(self) -> bool:
+        """Its site does not open: setting it up failed, or it is suspended."""
+        return self.status in (self.Status.FAILED, self.Status.SUSPENDED)
+
+    @property
     def host(self) -> str:
         return f"{self.slug}.{settings.BASE_DOMAIN}"
 

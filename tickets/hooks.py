@@ -10,6 +10,8 @@
 - `question_facts`: rows in the summary at the top of a helper's question page, such as the
   requester's rating.
 - `question_panels`: sections of a helper's question page, such as support for volunteers.
+- `follow_panels`: sections of the requester's page of their question, such as the invitation
+  to say how it went.
 """
 
 from __future__ import annotations
@@ -21,3 +23,4 @@ ticket_resolved = Hook("ticket_resolved")
 reply_hold = Hook("reply_hold")
 question_facts = PanelSlot("question_facts")
 question_panels = PanelSlot("question_panels")
+follow_panels = PanelSlot("follow_panels")

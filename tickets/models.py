@@ -250,6 +250,38 @@ class Ticket(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_new(self) -> bool:
+        return self.status == Status.NEW
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_solved_or_closed(self) -> bool:
+        return self.status in (Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == Priority.URGENT
+
+    @property
+    def can_say_solved(self) -> bool:
+        """Whether the requester can say "this solved it": once a helper is on it, and until it is
+        closed (saying it of a solved question closes it)."""
+        return self.status in (Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED)
+
+    @property
+    def can_ask_again(self) -> bool:
+        """Whether the requester can say "I still need help": it waits for them, or is solved or closed."""
+        return self.status in (Status.WAITING, Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def can_reopen(self) -> bool:
+        """Whether a helper can open it again: it is solved or closed."""
+        return self.is_solved_or_closed
+
+    @property
     def is_with_professionals(self) -> bool:
         return self.tier == Tier.PROFESSIONAL
 
@@ -336,6 +368,11 @@ class TicketEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_value)
+
+    @property
+    def by_the_helpdesk(self) -> bool:
+        """A line nobody wrote: the automatic escalation, told as "the helpdesk"."""
+        return self.kind == self.Kind.ESCALATED and not self.actor_name
 
     @property
     def shows_change(self) -> bool:

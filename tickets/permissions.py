@@ -51,6 +51,21 @@ def can_work_ticket(user: AnyUser, ticket: Ticket) -> bool:
     return not _with_professionals(ticket) or user.role == Role.PROFESSIONAL
 
 
+def can_claim_ticket(user: AnyUser, ticket: Ticket) -> bool:
+    """Take an open question that nobody holds and the volunteers have."""
+    return (
+        can_work_ticket(user, ticket)
+        and ticket.assignee_id is None
+        and ticket.is_open
+        and not ticket.is_with_professionals
+    )
+
+
+def can_release_ticket(user: AnyUser, ticket: Ticket) -> bool:
+    """Give one's own open question back to the queue."""
+    return can_work_ticket(user, ticket) and ticket.assignee_id == user.pk and ticket.is_open
+
+
 def is_helper_on(user: AnyUser, ticket: Ticket) -> bool:
     """Volunteers and professionals act on every question of their organisation: they work it,
     or (a volunteer, once the professionals have it) follow it. What each action allows is

@@ -41,5 +41,8 @@ urlpatterns = [
     path("<int:number>/worry/", escalation.worry, name="worry"),
     path("<int:number>/take-over/", escalation.take_over, name="take_over"),
     path("<int:number>/hand-back/", escalation.hand_back, name="hand_back"),
-    path("<int:number>/<slug:action>/", staff.change, name="change"),
+    path("<int:number>/release/", staff.release, name="release"),
+    path("<int:number>/waiting/", staff.set_waiting, name="waiting"),
+    path("<int:number>/close/", staff.close, name="close"),
+    path("<int:number>/reopen/", staff.reopen, name="reopen"),
 ]

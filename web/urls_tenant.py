@@ -5,11 +5,11 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 from helpdesk import views
 from tenants import views as tenant_views
+from web.views import tenant_home
 
 urlpatterns = [
-    path("", views.tenant_home, name="home"),
+    path("", tenant_home, name="home"),
     path("account/", include("helpdesk.accounts.urls")),
-    # Before the questions: /questions/<number>/rating/ would otherwise reach a ticket action.
     path("", include("satisfaction.urls")),
     path("questions/", include("support.urls")),
     path("questions/", include("tickets.urls")),

@@ -96,6 +96,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in PASSWORD_ROLES
 
     @property
+    def is_requester(self) -> bool:
+        return self.role == Role.REQUESTER
+
+    @property
     def is_shadow(self) -> bool:
         return self.public_user_id is not None
 

@@ -180,7 +180,7 @@ def ticket_close(*, ticket: Ticket, actor: User | None) -> Ticket:
 def ticket_reopen(*, ticket: Ticket, actor: User | None) -> Ticket:
     """Opens a solved or closed question again ("I still need help")."""
     ticket = _locked(ticket)
-    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+    if not ticket.can_reopen:
         raise InvalidTransition("Only a solved or closed question can be reopened.")
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
     _save(ticket)
@@ -227,15 +227,13 @@ def ticket_record_view(*, ticket: Ticket, actor: User) -> None:
 def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
     """The requester says "this solved it".
 
-    A solved question closes; an open one becomes solved, and its helper still picks the cause.
+    A solved question closes; one a helper is on becomes solved, and its helper still picks the
+    cause. `Ticket.can_say_solved` is the rule, the same one the requester's page asks.
     """
     ticket = _locked(ticket)
-    if ticket.status == Status.RESOLVED:
-        _change_status(ticket, actor=actor, to=Status.CLOSED)
-    elif ticket.status in OPEN_STATUSES:
-        _change_status(ticket, actor=actor, to=Status.RESOLVED)
-    else:
+    if not ticket.can_say_solved:
         return ticket
+    _change_status(ticket, actor=actor, to=Status.CLOSED if ticket.status == Status.RESOLVED else Status.RESOLVED)
     _save(ticket)
     audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
     return ticket
@@ -245,7 +243,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
 def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket:
     """The requester says "I still need help": the question goes back to its helpers."""
     ticket = _locked(ticket)
-    if ticket.status == Status.IN_PROGRESS or ticket.status == Status.NEW:
+    if not ticket.can_ask_again:
         return ticket
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
     _save(ticket)

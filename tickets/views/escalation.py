@@ -13,28 +13,9 @@ from helpdesk.decorators import login_required_here
 from helpdesk.tenancy import current_organisation
 from tickets import permissions, services
 from tickets.forms import EscalateForm, HandBackForm
-from tickets.models import EscalationReason, Ticket, Tier
-from tickets.views.staff import (
-    CLOSED,
-    NOT_NOW,
-    WITH_PROFESSIONALS,
-    back_to_ticket,
-    detail_context,
-    helper_ticket_or_404,
-)
-
-
-def _explain(request: HttpRequest, error: Exception) -> None:
-    """Tells a helper, in plain words, why a change to the question did not happen."""
-    if isinstance(error, services.TicketAlreadyClaimed):
-        text = _("%(name)s took this question just before you.") % {"name": error.assignee}
-    elif isinstance(error, services.TicketWithProfessionals):
-        text = str(WITH_PROFESSIONALS)
-    elif isinstance(error, services.TicketClosed):
-        text = str(CLOSED)
-    else:
-        text = str(NOT_NOW)
-    messages.error(request, text)
+from tickets.models import EscalationReason, Ticket
+from tickets.views.refusals import CLOSED, WITH_PROFESSIONALS, explain
+from tickets.views.staff import back_to_ticket, detail_context, helper_ticket_or_404
 
 
 def _contact_person_told() -> bool:
@@ -46,7 +27,7 @@ def _refused(request: HttpRequest, ticket: Ticket) -> HttpResponse:
     """Why a volunteer cannot pass this question on (it changed since the page was opened)."""
     if not ticket.is_open:
         messages.error(request, CLOSED)
-    elif ticket.assignee_id not in (None, request.user.pk) and ticket.tier == Tier.VOLUNTEER:
+    elif ticket.assignee_id not in (None, request.user.pk) and not ticket.is_with_professionals:
         messages.error(
             request,
             _("%(name)s holds this question. Ask them, or write an internal note.") % {"name": ticket.assignee},
@@ -71,8 +52,8 @@ def escalate(request: HttpRequest, number: int) -> HttpResponse:
     reason = form.cleaned_data["reason"]
     try:
         services.ticket_escalate(ticket=ticket, actor=request.user, reason=reason, note=form.cleaned_data["note"])
-    except (services.TicketError, services.InvalidTransition) as error:
-        _explain(request, error)
+    except services.TicketError as error:
+        explain(request, error)
     else:
         messages.success(request, _("You passed the question to a professional. Thank you for asking for help."))
         if reason == EscalationReason.SAFETY_WORRY and _contact_person_told():
@@ -90,8 +71,8 @@ def worry(request: HttpRequest, number: int) -> HttpResponse:
         return back_to_ticket(ticket)
     try:
         services.ticket_mark_worry(ticket=ticket, actor=request.user)
-    except (services.TicketError, services.InvalidTransition) as error:
-        _explain(request, error)
+    except services.TicketError as error:
+        explain(request, error)
     else:
         messages.success(request, _("The question is marked as a worry about safety. It is urgent now."))
         if _contact_person_told():
@@ -108,10 +89,8 @@ def take_over(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     try:
         services.ticket_take_over(ticket=ticket, actor=request.user)
-    except (services.TicketAlreadyClaimed, services.TicketClosed) as error:
-        _explain(request, error)
-    except (services.TicketError, services.InvalidTransition):
-        messages.error(request, _("This question is with the volunteers. You can take it like they do."))
+    except services.TicketError as error:
+        explain(request, error, other=_("This question is with the volunteers. You can take it like they do."))
     else:
         messages.success(request, _("You took this question over. You can answer, add notes or solve it."))
     return back_to_ticket(ticket)
@@ -129,10 +108,8 @@ def hand_back(request: HttpRequest, number: int) -> HttpResponse:
         return render(request, "tickets/detail.html", detail_context(request, ticket, hand_back_form=form))
     try:
         services.ticket_hand_back(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
-    except services.TicketClosed as error:
-        _explain(request, error)
-    except (services.TicketError, services.InvalidTransition):
-        messages.error(request, _("This question is already with the volunteers."))
+    except services.TicketError as error:
+        explain(request, error, other=_("This question is already with the volunteers."))
     else:
         messages.success(request, _("The question is back with the volunteers. Your note is with it."))
     return back_to_ticket(ticket)

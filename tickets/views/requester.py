@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from helpdesk import permissions as core_permissions
 from helpdesk import throttle
 from helpdesk.decorators import allowed_if
-from tickets import permissions, services
+from tickets import hooks, permissions, services
 from tickets.forms import OpenQuestionForm, PhotoForm, RequesterReplyForm
 from tickets.models import Ticket
 from tickets.selectors import messages_for, ticket_by_reference_and_contact, tickets_of_requester
@@ -67,6 +67,7 @@ def follow(request: HttpRequest, number: int) -> HttpResponse:
         "form": form,
         "photos": ticket.attachments.all(),
         "photo_form": PhotoForm(),
+        "follow_panels": hooks.follow_panels,
     }
     return render(request, "tickets/follow.html", context)
 

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from helpdesk import permissions as core_permissions
@@ -29,8 +28,9 @@ from tickets.forms import (
     ResolveForm,
     SavedReplyForm,
 )
-from tickets.models import Message, NotificationPreference, SavedReply, Ticket
+from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
 from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
+from tickets.views.refusals import WITH_PROFESSIONALS, explain
 
 QUEUE_PAGE_SIZE = 50
 
@@ -52,14 +52,6 @@ def helper_ticket_or_404(request: HttpRequest, number: int) -> Ticket:
 
 def _products() -> Any:
     return current_organisation().active_products()
-
-
-# What the page says when a volunteer tries something the professionals now do.
-WITH_PROFESSIONALS = gettext_lazy(
-    "The professionals have this question now. You can still follow it and add internal notes."
-)
-CLOSED = gettext_lazy("This question is closed. Open it again first.")
-NOT_NOW = gettext_lazy("This change is not possible now. Somebody may have changed the question.")
 
 
 @allowed_if(permissions.can_view_queue)
@@ -89,6 +81,11 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
     return {
         "ticket": ticket,
         "with_professionals": ticket.is_with_professionals,
+        "is_professional": core_permissions.is_professional_here(user),
+        "can_claim": permissions.can_claim_ticket(user, ticket),
+        "can_release": permissions.can_release_ticket(user, ticket),
+        "can_set_waiting": can_work and ticket.can_change_to(Status.WAITING),
+        "can_close": can_work and ticket.can_change_to(Status.CLOSED),
         "can_note": permissions.can_add_note(user, ticket),
         "can_escalate": permissions.can_escalate_ticket(user, ticket),
         "can_mark_worry": permissions.can_mark_worry(user, ticket),
@@ -137,64 +134,57 @@ def back_to_ticket(ticket: Ticket) -> HttpResponse:
     return redirect("tickets:detail", number=ticket.number)
 
 
-def cap_reached_message(limit: int) -> str:
-    return ngettext(
-        "You already hold %(count)d question. Finish it or give it back to the queue first.",
-        "You already hold %(count)d questions. Finish one or give one back to the queue first.",
-        limit,
-    ) % {"count": limit}
-
-
 @require_POST
 @login_required_here
 def claim(request: HttpRequest, number: int) -> HttpResponse:
     ticket = helper_ticket_or_404(request, number)
     try:
         services.ticket_claim(ticket=ticket, actor=request.user)
-    except services.TicketAlreadyClaimed as taken:
-        messages.error(request, _("%(name)s took this question just before you.") % {"name": taken.assignee})
-    except services.TicketCapReached as cap:
-        messages.error(request, cap_reached_message(cap.limit))
-    except services.TicketWithProfessionals:
-        messages.error(request, WITH_PROFESSIONALS)
-    except services.TicketClosed:
-        messages.error(request, _("This question is closed. Nobody can take it."))
-    except (services.TicketError, services.InvalidTransition):
-        messages.error(request, NOT_NOW)
+    except services.TicketError as error:
+        explain(request, error, closed=_("This question is closed. Nobody can take it."))
     else:
         messages.success(request, _("You took this question. It is yours now."))
     return back_to_ticket(ticket)
 
 
-# Status changes without a form: the service, and what the page says after it.
-SIMPLE_ACTIONS: dict[str, tuple[Callable[..., Ticket], Any]] = {
-    "release": (services.ticket_release, gettext_lazy("You gave the question back to the queue.")),
-    "waiting": (
-        services.ticket_set_waiting,
-        gettext_lazy("The question now waits for an answer from the person who asked."),
-    ),
-    "close": (services.ticket_close, gettext_lazy("The question is closed.")),
-    "reopen": (services.ticket_reopen, gettext_lazy("The question is open again.")),
-}
-
-
-@require_POST
-@login_required_here
-def change(request: HttpRequest, number: int, action: str) -> HttpResponse:
-    if action not in SIMPLE_ACTIONS:
-        raise Http404
+def _simple_change(request: HttpRequest, number: int, service: Callable[..., Ticket], done: Any) -> HttpResponse:
+    """A status change without a form: the service, then what the page says after it."""
     ticket = helper_ticket_or_404(request, number)
     if not permissions.can_work_ticket(request.user, ticket):
         messages.error(request, WITH_PROFESSIONALS)
         return back_to_ticket(ticket)
-    service, done = SIMPLE_ACTIONS[action]
     try:
         service(ticket=ticket, actor=request.user)
-    except (services.TicketError, services.InvalidTransition):
-        messages.error(request, NOT_NOW)
+    except services.TicketError as error:
+        explain(request, error)
     else:
         messages.success(request, done)
     return back_to_ticket(ticket)
+
+
+@require_POST
+@login_required_here
+def release(request: HttpRequest, number: int) -> HttpResponse:
+    return _simple_change(request, number, services.ticket_release, _("You gave the question back to the queue."))
+
+
+@require_POST
+@login_required_here
+def set_waiting(request: HttpRequest, number: int) -> HttpResponse:
+    done = _("The question now waits for an answer from the person who asked.")
+    return _simple_change(request, number, services.ticket_set_waiting, done)
+
+
+@require_POST
+@login_required_here
+def close(request: HttpRequest, number: int) -> HttpResponse:
+    return _simple_change(request, number, services.ticket_close, _("The question is closed."))
+
+
+@require_POST
+@login_required_here
+def reopen(request: HttpRequest, number: int) -> HttpResponse:
+    return _simple_change(request, number, services.ticket_reopen, _("The question is open again."))
 
 
 def _form_action(
@@ -224,12 +214,8 @@ def _form_action(
         return render(request, "tickets/detail.html", detail_context(request, ticket, **{name: form}))
     try:
         act(ticket, form.cleaned_data)
-    except services.TicketClosed:
-        messages.error(request, CLOSED)
-    except services.TicketWithProfessionals:
-        messages.error(request, WITH_PROFESSIONALS)
-    except (services.TicketError, services.InvalidTransition):
-        messages.error(request, NOT_NOW)
+    except services.TicketError as error:
+        explain(request, error)
     return back_to_ticket(ticket)
 
 
