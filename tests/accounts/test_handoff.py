@@ -11,7 +11,8 @@ from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import AuditEvent, HandoffNonce, Role, User
 from helpdesk.urls_util import absolute_url
-from tests.conftest import current_user, english_client, sign_in, sign_in_operator
+from tests.conftest import current_user, english_client
+from tests.signing_in import sign_in, sign_in_operator
 
 
 def open_organisation(client, organisation) -> str:

@@ -10,8 +10,9 @@ from django_tenants.utils import schema_context
 from helpdesk.accounts import services
 from helpdesk.accounts.models import LoginToken, Role
 from helpdesk.middleware import SESSION_SCHEMA_KEY
-from tests.conftest import current_user, sign_in, sign_in_operator
+from tests.conftest import current_user
 from tests.factories import TEST_PASSWORD
+from tests.signing_in import sign_in, sign_in_operator
 
 SHARED_PK = 4711  # a user number that exists in both organisations, for different people
 

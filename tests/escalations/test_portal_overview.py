@@ -13,8 +13,8 @@ from django_tenants.utils import tenant_context
 
 from escalations.selectors import organisations_overview
 from helpdesk.accounts.models import Role
-from tests.conftest import sign_in, sign_in_operator
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason, Priority, Ticket, TicketEvent, Tier
 

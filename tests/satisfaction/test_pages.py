@@ -13,8 +13,9 @@ from django_tenants.utils import tenant_context
 from satisfaction.models import SurveyAnswer
 from satisfaction.services import SURVEY_CHANGE_DAYS
 from satisfaction.tokens import survey_token_make
-from tests.conftest import english_client, sign_in
+from tests.conftest import english_client
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from django_tenants.utils import schema_context, schema_exists
 from helpdesk.accounts.models import AuditEvent, LoginToken, Role, User
 from tenants import services
 from tenants.models import CareOrganisation, Domain, Product
-from tests.conftest import english_client, link_in_mail, sign_in, sign_in_operator
+from tests.conftest import english_client, link_in_mail
+from tests.signing_in import sign_in, sign_in_operator
 
 
 def create(**fields) -> CareOrganisation:

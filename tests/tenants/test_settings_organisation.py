@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from helpdesk.accounts.models import AuditEvent, Role
 from tenants.models import CareOrganisation
 from tenants.services import organisation_settings_update
-from tests.conftest import sign_in, sign_in_operator
+from tests.signing_in import sign_in, sign_in_operator
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from tenants.models import Product
-from tests.conftest import sign_in
+from tests.signing_in import sign_in
 from tickets.models import Attachment, Ticket
 from tickets.uploads import PHOTO_MAX_BYTES
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import DutyPeriod
 from tickets.selectors import contribution_of

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import DutyPeriod
 

@@ -7,8 +7,9 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from escalations.models import EscalationEntry
-from tests.conftest import english_client, sign_in
+from tests.conftest import english_client
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import Message, Priority, Status, Ticket, TicketEvent, Tier
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import NotificationPreference, Ticket
 from tickets.tasks import send_daily_digests

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 from PIL import Image
 
-from tests.conftest import sign_in
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets.models import Attachment, TicketEvent
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import SavedReply
 

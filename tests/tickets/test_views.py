@@ -6,8 +6,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent
-from tests.conftest import sign_in
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import Message, Status, Ticket
 
