@@ -121,8 +121,8 @@ def test_no_hand_off_to_an_organisation_that_does_not_exist(professional_client)
     assert professional_client.post("/organisations/999999/open/").status_code == 404
 
 
-def test_manager_of_an_organisation_gets_no_hand_off(client_a, org_a, make_user):
-    sign_in(client_a, org_a, make_user(org_a, role=Role.MANAGER))
+def test_manager_of_an_organisation_gets_no_hand_off(client_a, org_a, manager_a):
+    sign_in(client_a, org_a, manager_a)
 
     # The portal's address does not exist on an organisation's host.
     assert client_a.post(f"/organisations/{org_a.pk}/open/").status_code == 404

@@ -167,11 +167,12 @@ def test_overview_for_operator_admins_too(admin_client, org_a):
     assert admin_client.get(OVERVIEW).status_code == 200
 
 
-def test_overview_is_closed_to_others(portal_client, make_user, professional, client_a, org_a):
+def test_overview_is_closed_to_others(portal_client, make_user, professional, client_a, org_a, manager_a):
     assert portal_client.get(OVERVIEW)["Location"].startswith("/account/sign-in/")
     sign_in_operator(portal_client, professional, verified=False)
     assert portal_client.get(OVERVIEW)["Location"] == "/account/sign-in/code/"
     sign_in(portal_client, None, make_user(None, role=Role.REQUESTER))
     assert portal_client.get(OVERVIEW).status_code == 404
-    sign_in(client_a, org_a, make_user(org_a, role=Role.MANAGER))
+    sign_in(client_a, org_a, manager_a)
+
     assert client_a.get(OVERVIEW).status_code == 404

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from escalations.models import EscalationEntry
 from escalations.services import escalation_index_reconcile
+from helpdesk.accounts.models import Role
 from tests.factories import UserFactory, ticket_make
 from tickets import services
 from tickets.models import BottleneckCause, EscalationReason, Message, Priority, Status, Ticket, TicketEvent, Tier
@@ -18,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def volunteer(in_org):
-    return UserFactory(role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
+    return UserFactory(role=Role.VOLUNTEER, requester_kind="", full_name="Vera Vrijwilliger")
 
 
 @pytest.fixture
 def professional(in_org):
-    return UserFactory(role="professional", requester_kind="", full_name="Pim Professional", public_user_id=4242)
+    return UserFactory(role=Role.PROFESSIONAL, requester_kind="", full_name="Pim Professional", public_user_id=4242)
 
 
 def entry(ticket: Ticket) -> EscalationEntry | None:
@@ -94,7 +95,7 @@ def test_only_professionals_take_over_and_only_escalated_questions(in_org, volun
     escalated = services.ticket_escalate(ticket=ticket, actor=volunteer, reason=EscalationReason.TOO_DIFFICULT)
     with pytest.raises(services.TicketError):
         services.ticket_take_over(ticket=escalated, actor=volunteer)
-    other = UserFactory(role="professional", requester_kind="", public_user_id=77)
+    other = UserFactory(role=Role.PROFESSIONAL, requester_kind="", public_user_id=77)
     services.ticket_take_over(ticket=escalated, actor=professional)
     with pytest.raises(services.TicketAlreadyClaimed):
         services.ticket_take_over(ticket=escalated, actor=other)
@@ -169,10 +170,10 @@ def test_the_cap_stops_a_volunteer_taking_more_than_the_organisation_allows(in_o
 
 def test_the_index_lives_in_public_and_other_organisations_do_not_see_each_others_rows(org_a, org_b):
     with tenant_context(org_a):
-        volunteer = UserFactory(role="volunteer", requester_kind="")
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
         reference_a = services.ticket_escalate(ticket=ticket_make(), actor=volunteer, reason="too_difficult").reference
     with tenant_context(org_b):
-        volunteer_b = UserFactory(role="volunteer", requester_kind="")
+        volunteer_b = UserFactory(role=Role.VOLUNTEER, requester_kind="")
         ticket_b = services.ticket_escalate(ticket=ticket_make(), actor=volunteer_b, reason="too_difficult")
         reference_b = ticket_b.reference
         # The same ticket id in two schemas gives two rows, one per organisation.

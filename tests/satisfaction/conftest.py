@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from helpdesk.accounts.models import Role
 from tests.factories import UserFactory, ticket_make
 from tickets import services
 
@@ -12,13 +13,13 @@ from tickets import services
 @pytest.fixture
 def requester(org_a):
     with tenant_context(org_a):
-        return UserFactory(role="requester", full_name="Anja Visser", email="anja@example.org", language="en")
+        return UserFactory(role=Role.REQUESTER, full_name="Anja Visser", email="anja@example.org", language="en")
 
 
 @pytest.fixture
 def volunteer(org_a):
     with tenant_context(org_a):
-        return UserFactory(role="volunteer", requester_kind="", full_name="Henk de Vries")
+        return UserFactory(role=Role.VOLUNTEER, requester_kind="", full_name="Henk de Vries")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from helpdesk.accounts.models import Role
 from satisfaction.models import SurveyAnswer
 from satisfaction.services import SURVEY_CHANGE_DAYS
 from satisfaction.tokens import survey_token_make
@@ -202,7 +203,7 @@ def test_an_unsolved_question_cannot_be_rated_yet(client_a, org_a, requester):
     assert _answers(org_a) == []
 
 
-@pytest.mark.parametrize("role", ["volunteer", "manager", "professional"])
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER, Role.PROFESSIONAL])
 def test_staff_cannot_answer_on_someones_behalf(client_a, org_a, solved, role):
     with tenant_context(org_a):
         staff = UserFactory(role=role, requester_kind="")
@@ -217,7 +218,7 @@ def test_staff_cannot_answer_on_someones_behalf(client_a, org_a, solved, role):
 
 def test_another_requester_gets_404(client_a, org_a, solved):
     with tenant_context(org_a):
-        other = UserFactory(role="requester")
+        other = UserFactory(role=Role.REQUESTER)
     sign_in(client_a, org_a, other)
     assert client_a.get(f"/questions/{solved.number}/rating/").status_code == 404
     assert client_a.get(f"/questions/{solved.number}/rating/thanks/").status_code == 404
@@ -227,7 +228,7 @@ def test_another_organisation_gets_404_and_its_links_do_not_work(client_b, org_a
     with tenant_context(org_a):
         token = survey_token_make(solved.pk)
     with tenant_context(org_b):
-        other = UserFactory(role="requester")
+        other = UserFactory(role=Role.REQUESTER)
     sign_in(client_b, org_b, other)
     assert client_b.get(f"/questions/{solved.number}/rating/").status_code == 404
     assert client_b.post(f"/questions/{solved.number}/rating/", {"help_score": "5"}).status_code == 404
@@ -250,7 +251,7 @@ def test_helpers_see_the_rating_on_the_question_page_escaped(as_requester, clien
         f"/questions/{solved.number}/rating/", {"help_score": "5", "technology_score": "2", "comment": hostile}
     )
     with tenant_context(org_a):
-        volunteer = UserFactory(role="volunteer", requester_kind="")
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     helper = sign_in(english_client(org_a.host), org_a, volunteer)
     html = helper.get(f"/questions/{solved.number}/").content.decode()
     assert "Help: 5 of 5 (Very happy). Technology: 2 of 5 (Unhappy)." in html
