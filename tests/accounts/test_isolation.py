@@ -19,8 +19,6 @@ SHARED_PK = 4711  # a user number that exists in both organisations, for differe
 
 # Here the cast's two managers are made with one user number, so that anything of A which leaked
 # into B would name a real person there.
-
-
 @pytest.fixture
 def manager_a(make_user, org_a):
     return make_user(org_a, pk=SHARED_PK, role=Role.MANAGER, requester_kind="", full_name="Marieke Manager")
