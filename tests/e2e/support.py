@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from helpdesk.accounts.models import RequesterKind, Role
 from tests.signing_in import session_key, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +105,7 @@ class People:
 
     def member(
         self,
-        role: str = "requester",
+        role: Role = Role.REQUESTER,
         *,
         slug: str = "test-a",
         with_email: bool = True,
@@ -115,14 +116,14 @@ class People:
         from helpdesk.accounts.models import User
 
         fields.setdefault("full_name", f"{role.title()} Testpersoon")
-        fields.setdefault("requester_kind", "client" if role == "requester" else "")
+        fields.setdefault("requester_kind", RequesterKind.CLIENT if role == Role.REQUESTER else "")
         fields["password"] = server_password_hash() if password else "!"  # "!": no usable password
         with schema_context(schema_for(slug)):
             return User.objects.create(
                 email=self.address(fields["full_name"]) if with_email else None, role=role, **fields
             )
 
-    def operator(self, role: str = "operator_admin", *, device: bool = True, password: bool = False):
+    def operator(self, role: Role = Role.OPERATOR_ADMIN, *, device: bool = True, password: bool = False):
         """Operator staff in the public schema, with a confirmed authenticator device unless told not."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -132,7 +133,7 @@ class People:
             user = User.objects.create(
                 email=self.address(role),
                 password=server_password_hash() if password else "!",
-                full_name="Olga Operator" if role == "operator_admin" else "Pieter Professional",
+                full_name="Olga Operator" if role == Role.OPERATOR_ADMIN else "Pieter Professional",
                 role=role,
             )
             if device:
