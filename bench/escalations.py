@@ -185,20 +185,13 @@ def _professional() -> Any:
 
 
 def _client(user: Any) -> Any:
-    """A browser on the portal, signed in with the second factor verified (as tests/conftest.py does)."""
+    """A browser on the portal, signed in with the second factor verified (as the tests sign in)."""
     from django.conf import settings
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
 
-    from helpdesk.middleware import SESSION_SCHEMA_KEY
+    from tests.signing_in import sign_in
 
-    client = Client(HTTP_HOST=settings.BASE_DOMAIN)
-    client.force_login(user, backend="helpdesk.accounts.backends.TokenBackend")
-    session = client.session
-    session[SESSION_SCHEMA_KEY] = "public"
-    session[DEVICE_ID_SESSION_KEY] = user.device.persistent_id
-    session.save()
-    return client
+    return sign_in(Client(HTTP_HOST=settings.BASE_DOMAIN), None, user, device=user.device)
 
 
 # --- Measuring --------------------------------------------------------------------------------

@@ -574,19 +574,12 @@ def seed(organisation: Any, count: int) -> tuple[Any, int, Seeded]:
 
 
 def _client(organisation: Any, volunteer: Any) -> Any:
-    """A browser on the organisation's host, signed in as the volunteer (as tests/conftest.py does)."""
+    """A browser on the organisation's host, signed in as the volunteer (as the tests sign in)."""
     from django.test import Client
-    from django_tenants.utils import schema_context
 
-    from helpdesk.middleware import SESSION_SCHEMA_KEY
+    from tests.signing_in import sign_in
 
-    client = Client(HTTP_HOST=organisation.host)
-    with schema_context(organisation.schema_name):
-        client.force_login(volunteer, backend="helpdesk.accounts.backends.TokenBackend")
-        session = client.session
-        session[SESSION_SCHEMA_KEY] = organisation.schema_name
-        session.save()
-    return client
+    return sign_in(Client(HTTP_HOST=organisation.host), organisation, volunteer)
 
 
 @dataclass

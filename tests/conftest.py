@@ -3,6 +3,31 @@
 Tests that use the `db` fixture run inside a transaction that is rolled back, in whichever schema
 they switch to (PostgreSQL rolls back created schemas too). Browser and worker tests need
 committed data; they write it inside `django_db_blocker.unblock()` and clean up after themselves.
+
+The cast: the same people in every test file, made for the test that asks for them (inside its
+rolled-back transaction) with tests/factories.py. Each lives in its organisation's schema.
+
+    organisation A (`org_a`, TSA)           organisation B (`org_b`, TSB)
+    manager_a          Marieke Manager      manager_b          Bas Bakker
+    volunteer_a        Vera Vrijwilliger    volunteer_b        Wim Willems
+    trainee_a          Tom Leerling         trainee_b          Lies Leerling
+    requester_a        Riet Vraagsteller    requester_b        Greet Gerritsen
+    second_requester_a Kees Buurman         second_requester_b Joop Janssen
+    professional_a     Pieter Professional  professional_b     Pieter Professional
+
+- A volunteer is experienced (no level row); a trainee's answers wait for approval (level
+  "trainee" for every product, set by the organisation's manager).
+- The requester has a phone number and reads mail in English, so tests can read it; the second
+  requester is somebody else asking, who must not see the first one's questions.
+- The professional is the shadow account a hand-off leaves in the organisation: the same public
+  professional (public id `SHADOW_OF`) in A and in B, with no address of its own.
+- Operator staff sit in the public schema: `operator_admin` and `professional` (the public
+  account, without a shadow anywhere).
+- Everybody of B is a stranger to A: isolation tests sign in somebody of B (most often
+  `volunteer_b`) and A must not let them in.
+
+More people of a kind (a colleague, a newcomer) are made in the test with `make_user`, with roles
+from `helpdesk.accounts.models.Role`. Sign-ins go through tests/signing_in.py, as in bench/.
 """
 
 from __future__ import annotations
@@ -19,8 +44,10 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
+from helpdesk.accounts.models import Role
 from helpdesk.celery import app as celery_app
 from tests import factories
+from tests.signing_in import sign_in_operator
 
 # pytest-django reads the settings before this file runs, so the variable above reaches only
 # child processes; the Celery app of this process is told directly.
@@ -136,44 +163,65 @@ def make_user(db):
     return make
 
 
-def sign_in(client: Client, organisation, user) -> Client:
-    """Signs `user` in on `client` the way a session would, tied to the organisation's schema."""
-    from django.conf import settings
+# --- The cast (see the top of this file) -------------------------------------------------------
 
-    from helpdesk.middleware import SESSION_SCHEMA_KEY
-
-    schema = organisation.schema_name if organisation is not None else "public"
-    with schema_context(schema):
-        client.force_login(user, backend="helpdesk.accounts.backends.TokenBackend")
-        session = client.session
-        session[SESSION_SCHEMA_KEY] = schema
-        session.save()
-    assert client.cookies[settings.SESSION_COOKIE_NAME]
-    return client
+SHADOW_OF = 4242  # the public id of the professional whose shadow accounts the cast holds
 
 
-def sign_in_operator(client: Client, user, *, verified: bool = True) -> Client:
-    """Signs operator staff in on the portal; `verified` adds a confirmed second factor."""
-    from django_otp import DEVICE_ID_SESSION_KEY
+def _one_of_the_cast(role: Role, *, trainee: bool = False, **fields):
+    """A fixture for one person of the cast, in the organisation its name ends with (`_a`, `_b`)."""
+    if role != Role.REQUESTER:
+        fields.setdefault("requester_kind", "")  # staff have no requester kind, as the people page makes them
 
-    sign_in(client, None, user)
-    if verified:
-        with schema_context("public"):
-            device = factories.totp_device(user)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-    return client
+    @pytest.fixture
+    def person(request):
+        organisation = request.getfixturevalue(f"org_{request.fixturename[-1]}")
+        manager = request.getfixturevalue(f"manager_{request.fixturename[-1]}") if trainee else None
+        with schema_context(organisation.schema_name):
+            user = factories.UserFactory(role=role, **fields)
+            if trainee:
+                from support.models import Level
+                from support.services import volunteer_level_set
+
+                volunteer_level_set(actor=manager, volunteer=user, product=None, level=Level.TRAINEE)
+        return user
+
+    return person
+
+
+manager_a = _one_of_the_cast(Role.MANAGER, full_name="Marieke Manager", email="marieke@example.org")
+volunteer_a = _one_of_the_cast(Role.VOLUNTEER, full_name="Vera Vrijwilliger", email="vera@example.org")
+trainee_a = _one_of_the_cast(Role.VOLUNTEER, trainee=True, full_name="Tom Leerling", email="tom@example.org")
+requester_a = _one_of_the_cast(
+    Role.REQUESTER, full_name="Riet Vraagsteller", email="riet@example.org", phone="06 1234 5678", language="en"
+)
+second_requester_a = _one_of_the_cast(Role.REQUESTER, full_name="Kees Buurman", email="kees@example.org")
+professional_a = _one_of_the_cast(
+    Role.PROFESSIONAL, full_name="Pieter Professional", email=None, public_user_id=SHADOW_OF
+)
+
+manager_b = _one_of_the_cast(Role.MANAGER, full_name="Bas Bakker", email="bas@example.org")
+volunteer_b = _one_of_the_cast(Role.VOLUNTEER, full_name="Wim Willems", email="wim@example.org")
+trainee_b = _one_of_the_cast(Role.VOLUNTEER, trainee=True, full_name="Lies Leerling", email="lies@example.org")
+requester_b = _one_of_the_cast(
+    Role.REQUESTER, full_name="Greet Gerritsen", email="greet@example.org", phone="06 8765 4321", language="en"
+)
+second_requester_b = _one_of_the_cast(Role.REQUESTER, full_name="Joop Janssen", email="joop@example.org")
+professional_b = _one_of_the_cast(
+    Role.PROFESSIONAL, full_name="Pieter Professional", email=None, public_user_id=SHADOW_OF
+)
 
 
 @pytest.fixture
 def operator_admin(make_user):
-    return make_user(None, role="operator_admin", requester_kind="")
+    """Operator staff in the public schema, who manages the organisations."""
+    return make_user(None, role=Role.OPERATOR_ADMIN, requester_kind="")
 
 
 @pytest.fixture
 def professional(make_user):
-    return make_user(None, role="professional", requester_kind="")
+    """A professional's public account, on the operator's portal (no shadow account yet)."""
+    return make_user(None, role=Role.PROFESSIONAL, requester_kind="")
 
 
 @pytest.fixture

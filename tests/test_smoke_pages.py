@@ -6,7 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import Role
-from tests.conftest import sign_in
+from tests.signing_in import sign_in
 
 
 def test_unknown_host_gets_friendly_not_found(db, client):

@@ -11,7 +11,8 @@ from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import AuditEvent, HandoffNonce, Role, User
 from helpdesk.urls_util import absolute_url
-from tests.conftest import current_user, english_client, sign_in, sign_in_operator
+from tests.conftest import current_user, english_client
+from tests.signing_in import sign_in, sign_in_operator
 
 
 def open_organisation(client, organisation) -> str:
@@ -122,8 +123,8 @@ def test_no_hand_off_to_an_organisation_that_does_not_exist(professional_client)
     assert professional_client.post("/organisations/999999/open/").status_code == 404
 
 
-def test_manager_of_an_organisation_gets_no_hand_off(client_a, org_a, make_user):
-    sign_in(client_a, org_a, make_user(org_a, role=Role.MANAGER))
+def test_manager_of_an_organisation_gets_no_hand_off(client_a, org_a, manager_a):
+    sign_in(client_a, org_a, manager_a)
 
     # The portal's address does not exist on an organisation's host.
     assert client_a.post(f"/organisations/{org_a.pk}/open/").status_code == 404

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import Role, User
-from tests.conftest import current_user, english_client, link_in_mail, sign_in
+from tests.conftest import current_user, english_client, link_in_mail
 from tests.factories import TEST_PASSWORD
+from tests.signing_in import sign_in
 
 NEW_PASSWORD = "the kettle is on the stove"
 

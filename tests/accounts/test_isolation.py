@@ -10,24 +10,23 @@ from django_tenants.utils import schema_context
 from helpdesk.accounts import services
 from helpdesk.accounts.models import LoginToken, Role
 from helpdesk.middleware import SESSION_SCHEMA_KEY
-from tests.conftest import current_user, sign_in, sign_in_operator
+from tests.conftest import current_user
 from tests.factories import TEST_PASSWORD
+from tests.signing_in import session_key, sign_in, sign_in_operator
 
 SHARED_PK = 4711  # a user number that exists in both organisations, for different people
 
 
+# Here the cast's two managers are made with one user number, so that anything of A which leaked
+# into B would name a real person there.
 @pytest.fixture
 def manager_a(make_user, org_a):
-    return make_user(org_a, pk=SHARED_PK, role=Role.MANAGER, full_name="Anna of A")
+    return make_user(org_a, pk=SHARED_PK, role=Role.MANAGER, requester_kind="", full_name="Marieke Manager")
 
 
 @pytest.fixture
 def manager_b(make_user, org_b):
-    return make_user(org_b, pk=SHARED_PK, role=Role.MANAGER, full_name="Bram of B")
-
-
-def session_cookie(client) -> str:
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return make_user(org_b, pk=SHARED_PK, role=Role.MANAGER, requester_kind="", full_name="Bas Bakker")
 
 
 def test_person_of_a_cannot_sign_in_on_b(client_b, manager_a):
@@ -39,7 +38,7 @@ def test_person_of_a_cannot_sign_in_on_b(client_b, manager_a):
 
 def test_session_cookie_of_a_counts_for_nothing_on_b(client_a, client_b, org_a, manager_a, manager_b):
     sign_in(client_a, org_a, manager_a)
-    client_b.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(client_a)
+    client_b.cookies[settings.SESSION_COOKIE_NAME] = session_key(client_a)
 
     assert not current_user(client_b).is_authenticated
     assert client_b.get("/account/people/").status_code == 302
@@ -48,7 +47,7 @@ def test_session_cookie_of_a_counts_for_nothing_on_b(client_a, client_b, org_a, 
 
 def test_session_cookie_of_a_counts_for_nothing_on_the_portal(client_a, portal_client, org_a, manager_a):
     sign_in(client_a, org_a, manager_a)
-    portal_client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(client_a)
+    portal_client.cookies[settings.SESSION_COOKIE_NAME] = session_key(client_a)
 
     response = portal_client.get("/")
 
@@ -59,15 +58,14 @@ def test_session_cookie_of_a_counts_for_nothing_on_the_portal(client_a, portal_c
 def test_portal_session_counts_for_nothing_on_an_organisation(portal_client, client_a, operator_admin):
     sign_in_operator(portal_client, operator_admin)
     assert portal_client.get("/").status_code == 200
-    client_a.cookies[settings.SESSION_COOKIE_NAME] = session_cookie(portal_client)
+    client_a.cookies[settings.SESSION_COOKIE_NAME] = session_key(portal_client)
 
     assert not current_user(client_a).is_authenticated
 
 
-def test_magic_link_of_a_does_nothing_on_b(client_a, client_b, org_a, make_user):
+def test_magic_link_of_a_does_nothing_on_b(client_a, client_b, org_a, requester_a):
     with schema_context(org_a.schema_name):
-        person = make_user(org_a)
-        issued = services.token_issue(user=person, purpose=LoginToken.Purpose.MAGIC_LINK)
+        issued = services.token_issue(user=requester_a, purpose=LoginToken.Purpose.MAGIC_LINK)
     path = f"/account/sign-in/link/{issued.secret}/"
 
     assert client_b.post(path).status_code == 410
@@ -75,9 +73,9 @@ def test_magic_link_of_a_does_nothing_on_b(client_a, client_b, org_a, make_user)
     assert client_a.post(path).status_code == 302
 
 
-def test_login_card_of_a_does_nothing_on_b(client_b, org_a, manager_a, make_user):
+def test_login_card_of_a_does_nothing_on_b(client_b, org_a, manager_a, requester_a):
     with schema_context(org_a.schema_name):
-        issued = services.login_card_issue(actor=manager_a, user=make_user(org_a))
+        issued = services.login_card_issue(actor=manager_a, user=requester_a)
 
     assert client_b.post(f"/account/card/{issued.secret}/").status_code == 410
     assert not current_user(client_b).is_authenticated
@@ -93,7 +91,7 @@ def test_signing_in_ties_the_session_to_the_schema(client_a, org_a, manager_a):
 def test_session_claiming_another_schema_is_dropped(client_b, org_a, org_b, manager_b):
     """A shared session store could hand B a session made on A; B must not trust it."""
     sign_in(client_b, org_b, manager_b)
-    key = session_cookie(client_b)
+    key = session_key(client_b)
     with schema_context(org_b.schema_name):
         session = client_b.session
         session[SESSION_SCHEMA_KEY] = org_a.schema_name

@@ -7,7 +7,8 @@ from django_tenants.utils import schema_context
 
 from helpdesk.accounts import services
 from helpdesk.accounts.models import LoginToken, Role
-from tests.conftest import current_user, english_client, sign_in
+from tests.conftest import current_user, english_client
+from tests.signing_in import sign_in
 
 
 @pytest.fixture

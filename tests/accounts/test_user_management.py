@@ -9,7 +9,8 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import AuditEvent, Role, User
-from tests.conftest import current_user, english_client, sign_in
+from tests.conftest import current_user, english_client
+from tests.signing_in import sign_in
 
 HOSTILE = "<script>alert(1)</script>"
 

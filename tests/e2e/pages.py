@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django_tenants.utils import schema_context
 
+from helpdesk.accounts.models import Role
 from tests.e2e.support import People, Visitor, pending_organisation
 
 
@@ -68,8 +69,8 @@ def _invalid_link(visitor: Visitor, people: People) -> None:
 def _person_detail(visitor: Visitor, people: People) -> None:
     from helpdesk.accounts import services
 
-    manager = people.member("manager", full_name="Marieke Jansen")
-    client = people.member("requester", with_email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
     with schema_context("org_test_a"):
         services.login_card_issue(actor=manager, user=client)
         services.login_card_issue(actor=manager, user=client)
@@ -78,9 +79,9 @@ def _person_detail(visitor: Visitor, people: People) -> None:
 
 
 def _people(visitor: Visitor, people: People) -> None:
-    manager = people.member("manager", full_name="Marieke Jansen")
-    people.member("volunteer", full_name="Henk de Vries")
-    people.member("requester", with_email=False, full_name="Gerrit Bakker")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    people.member(Role.VOLUNTEER, full_name="Henk de Vries")
+    people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker")
     visitor.sign_in_as(manager)
     _go(visitor, visitor.server.tenant("test-a", "/account/people/"))
 
@@ -88,8 +89,8 @@ def _people(visitor: Visitor, people: People) -> None:
 def _audit_log(visitor: Visitor, people: People) -> None:
     from helpdesk.accounts import services
 
-    manager = people.member("manager", full_name="Marieke Jansen")
-    client = people.member("requester", with_email=False, full_name="Gerrit Bakker")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker")
     with schema_context("org_test_a"):
         services.login_card_issue(actor=manager, user=client)
     visitor.sign_in_as(manager)

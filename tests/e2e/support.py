@@ -21,6 +21,9 @@ from pathlib import Path
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from helpdesk.accounts.models import RequesterKind, Role
+from tests.signing_in import session_key, sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"
 PASSWORD = "een lange zin als wachtwoord"
 WIDTHS = {"wide": (1280, 800), "narrow": (320, 640)}
 
@@ -103,7 +105,7 @@ class People:
 
     def member(
         self,
-        role: str = "requester",
+        role: Role = Role.REQUESTER,
         *,
         slug: str = "test-a",
         with_email: bool = True,
@@ -114,14 +116,14 @@ class People:
         from helpdesk.accounts.models import User
 
         fields.setdefault("full_name", f"{role.title()} Testpersoon")
-        fields.setdefault("requester_kind", "client" if role == "requester" else "")
+        fields.setdefault("requester_kind", RequesterKind.CLIENT if role == Role.REQUESTER else "")
         fields["password"] = server_password_hash() if password else "!"  # "!": no usable password
         with schema_context(schema_for(slug)):
             return User.objects.create(
                 email=self.address(fields["full_name"]) if with_email else None, role=role, **fields
             )
 
-    def operator(self, role: str = "operator_admin", *, device: bool = True, password: bool = False):
+    def operator(self, role: Role = Role.OPERATOR_ADMIN, *, device: bool = True, password: bool = False):
         """Operator staff in the public schema, with a confirmed authenticator device unless told not."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -131,7 +133,7 @@ class People:
             user = User.objects.create(
                 email=self.address(role),
                 password=server_password_hash() if password else "!",
-                full_name="Olga Operator" if role == "operator_admin" else "Pieter Professional",
+                full_name="Olga Operator" if role == Role.OPERATOR_ADMIN else "Pieter Professional",
                 role=role,
             )
             if device:
@@ -171,25 +173,15 @@ class Visitor:
     page: object
 
     def sign_in_as(self, user, *, slug: str = "test-a", verified: bool = False) -> None:
-        """Gives the browser a session cookie for `user` on that host, as signing in would."""
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
-        from django_otp import DEVICE_ID_SESSION_KEY
+        """Gives the browser the session cookie of `user` on that host, as signing in would."""
+        from django.test import Client
 
-        from helpdesk.middleware import SESSION_SCHEMA_KEY
+        from tenants.models import CareOrganisation
 
-        schema = schema_for(slug)
-        with schema_context(schema):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = TOKEN_BACKEND
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session[SESSION_SCHEMA_KEY] = schema
-            if verified:
-                session[DEVICE_ID_SESSION_KEY] = user.device.persistent_id
-            session.save()
+        organisation = None if slug == "public" else CareOrganisation.objects.get(slug=slug)
+        client = sign_in(Client(), organisation, user, device=user.device if verified else None)
         url = self.server.portal() if slug == "public" else self.server.tenant(slug)
-        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}])
+        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key(client), "url": url}])
 
 
 def new_context(browser, *, width: str = "wide", javascript: bool = True):

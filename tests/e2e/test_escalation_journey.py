@@ -15,6 +15,7 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e.support import schema_for
 from tests.e2e.test_escalation_portal import _escalate, _remove, _sign_in_to_the_portal, _ui_problems
 
@@ -34,7 +35,7 @@ def asked(people) -> Iterator[object]:
     from tickets import services
     from tickets.models import Ticket
 
-    requester = people.member("requester", full_name="Anja Visser")
+    requester = people.member(Role.REQUESTER, full_name="Anja Visser")
     with schema_context(schema_for("test-a")):
         ticket = services.ticket_create(
             actor=requester,
@@ -73,7 +74,7 @@ def test_volunteer_escalates_professional_takes_over_and_answers_requester_rates
     problems: list[str] = []
 
     # 1. The volunteer passes the question on, with a reason.
-    volunteer = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     visitor.sign_in_as(volunteer)
     page.goto(server.tenant("test-a", f"/questions/{number}/"), wait_until="load")
     escalate_form = f"form[action='/questions/{number}/escalate/']"

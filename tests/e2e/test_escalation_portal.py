@@ -14,6 +14,7 @@ import pytest
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, otp_code
 
@@ -80,7 +81,7 @@ def _submit(page, form: str = "main form") -> None:
 
 def _sign_in_to_the_portal(page, server, people):
     """Password, then the code from the authenticator app, as a professional does it."""
-    professional = people.operator("professional", password=True)
+    professional = people.operator(Role.PROFESSIONAL, password=True)
     page.goto(server.portal())
     expect(page).to_have_url(re.compile(r"/account/sign-in/"))
     page.fill("#id_staff-email", professional.email)
@@ -147,7 +148,7 @@ def test_overview_and_settings_pages_meet_the_ui_rules(visitor, people, two_esca
     from tenants.models import CareOrganisation
 
     server, page = visitor.server, visitor.page
-    admin = people.operator("operator_admin")
+    admin = people.operator(Role.OPERATOR_ADMIN)
     visitor.sign_in_as(admin, slug="public", verified=True)
     organisation = CareOrganisation.objects.get(slug="test-a")
 
@@ -167,7 +168,7 @@ def test_overview_and_settings_pages_meet_the_ui_rules(visitor, people, two_esca
         organisation.refresh_from_db()
     assert organisation.escalate_after_minutes != 0
 
-    manager = people.member("manager", full_name="Marieke Jansen")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
     visitor.sign_in_as(manager, slug="test-a")
     page.goto(server.tenant("test-a", "/settings/"))
     expect(page.locator("#id_auto_close_days")).to_have_value(str(organisation.auto_close_days))

@@ -17,6 +17,7 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS, schema_for
 
@@ -78,7 +79,7 @@ def test_volunteer_passes_a_question_to_a_professional(visitor, people, question
     from tickets.models import Ticket
 
     server, page = visitor.server, visitor.page
-    volunteer = people.member("volunteer", full_name="Fatima El Amrani")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
     visitor.sign_in_as(volunteer)
     page.goto(server.tenant(SCHEMA, f"/questions/{question.number}/"), wait_until="load")
 
@@ -114,7 +115,7 @@ def test_volunteer_passes_a_question_to_a_professional(visitor, people, question
     )
 
     # A professional arrives from the portal's hand-off (?take=1): taking over comes first.
-    professional = people.member("professional", full_name="Pieter Professional", public_user_id=random_id())
+    professional = people.member(Role.PROFESSIONAL, full_name="Pieter Professional", public_user_id=random_id())
     visitor.sign_in_as(professional)
     pro_page = visitor.context.new_page()
     pro_page.goto(server.tenant(SCHEMA, f"/questions/{question.number}/?take=1"), wait_until="load")
@@ -133,8 +134,8 @@ def test_duty_and_contribution_pages(visitor, people):
     from tickets.models import DutyPeriod
 
     server, page = visitor.server, visitor.page
-    volunteer = people.member("volunteer", full_name="Fatima El Amrani")
-    colleague = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
+    colleague = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with schema_context(schema_for(SCHEMA)):
         now = timezone.now()
         DutyPeriod.objects.create(volunteer=colleague, starts_at=now, ends_at=now + timedelta(hours=2))

@@ -16,6 +16,7 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, otp_code, pending_organisation
 
@@ -45,7 +46,7 @@ def signed_in_as(page, name: str) -> None:
 @WITH_AND_WITHOUT_JAVASCRIPT
 def test_requester_signs_in_with_the_link_from_the_email(visitor, people):
     server, page = visitor.server, visitor.page
-    requester = people.member("requester", full_name="Gerrit Bakker")
+    requester = people.member(Role.REQUESTER, full_name="Gerrit Bakker")
     page.goto(server.tenant())
     follow(page, "main a[href$='/account/sign-in/']")
     page.fill("#id_link-email", f"  {requester.email.upper()} ")
@@ -71,7 +72,7 @@ def test_manager_adds_a_client_prints_a_card_and_stops_it(visitor, people, devic
     from helpdesk.accounts.models import User
 
     server, page = visitor.server, visitor.page
-    manager = people.member("manager", password=True, full_name="Marieke Jansen")
+    manager = people.member(Role.MANAGER, password=True, full_name="Marieke Jansen")
     page.goto(server.tenant("test-a", "/account/sign-in/"))
     page.fill("#id_staff-email", manager.email)
     page.fill("#id_staff-password", PASSWORD)
@@ -121,7 +122,7 @@ def test_manager_adds_a_client_prints_a_card_and_stops_it(visitor, people, devic
 def test_operator_adds_an_organisation_that_answers_within_seconds(visitor, people, device, request):
     server, page = visitor.server, visitor.page
     javascript = request.node.callspec.id == "js"
-    admin = people.operator("operator_admin", password=True)
+    admin = people.operator(Role.OPERATOR_ADMIN, password=True)
     page.goto(server.portal())
     expect(page).to_have_url(re.compile(r"/account/sign-in/"))
     page.fill("#id_staff-email", admin.email)
@@ -178,7 +179,7 @@ def test_professional_opens_an_organisation_and_the_handoff_works_once(visitor, 
     from tenants.models import CareOrganisation
 
     server, page = visitor.server, visitor.page
-    professional = people.operator("professional")
+    professional = people.operator(Role.PROFESSIONAL)
     visitor.sign_in_as(professional, slug="public", verified=True)
     organisation = CareOrganisation.objects.get(slug="test-a")
     handoffs: list[str] = []

@@ -15,6 +15,7 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS
 
@@ -51,8 +52,8 @@ def solved(people) -> Iterator[tuple]:
     from tickets import services
     from tickets.models import Ticket
 
-    requester = people.member("requester", full_name="Anja Visser")
-    volunteer = people.member("volunteer", full_name="Fatima El Amrani")
+    requester = people.member(Role.REQUESTER, full_name="Anja Visser")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
     with schema_context(SCHEMA):
         ticket = services.ticket_create(
             actor=requester,

@@ -14,6 +14,7 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, schema_for
 from tests.e2e.ticket_pages import png_bytes, questions_removed
@@ -130,7 +131,7 @@ def test_a_question_from_asking_to_solved(visitor, people, device, questions_fil
     link = server.link_in_mail(email, r"http://\S+/questions/open/\S+/")  # from the confirmation e-mail
 
     # --- b. A volunteer takes it and answers -----------------------------------------------------
-    volunteer = people.member("volunteer", password=True, full_name="Fatima El Amrani")
+    volunteer = people.member(Role.VOLUNTEER, password=True, full_name="Fatima El Amrani")
     helper = device(javascript=javascript)
     helper.goto(server.tenant("test-a", "/account/sign-in/"))
     helper.fill("#id_staff-email", volunteer.email)

@@ -10,6 +10,7 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import Visitor, schema_for
 
@@ -37,10 +38,10 @@ def question(people):
     from tests.factories import ticket_make
     from tickets.models import Ticket
 
-    manager = people.member("manager", full_name="Marieke Jansen")
-    trainee = people.member("volunteer", full_name="Tom Leerling")
-    reviewer = people.member("volunteer", full_name="Vera Ervaren")
-    requester = people.member("requester", full_name="Riet Vraagsteller")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    trainee = people.member(Role.VOLUNTEER, full_name="Tom Leerling")
+    reviewer = people.member(Role.VOLUNTEER, full_name="Vera Ervaren")
+    requester = people.member(Role.REQUESTER, full_name="Riet Vraagsteller")
     with schema_context(schema_for("test-a")):
         services.volunteer_level_set(actor=manager, volunteer=trainee, product=None, level=Level.TRAINEE)
         ticket = ticket_make(requester=requester, subject="Ik zie mijn dochter niet", body="Het scherm is zwart.")
@@ -117,7 +118,7 @@ def claimed(people):
     from tickets import services
     from tickets.models import Ticket
 
-    volunteer = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with schema_context(schema_for("test-a")):
         ticket = ticket_make(subject="Alarm gaat vanzelf af", body="Mijn moeder drukt niet, toch belt de centrale.")
         ticket = services.ticket_claim(ticket=ticket, actor=volunteer)
@@ -142,7 +143,7 @@ def test_volunteer_asks_a_professional_who_answers_through_the_portal(visitor, d
     expect(page.locator("main")).to_contain_text("Is dit een fout van het apparaat?")
     meets_ui_rules(page)
 
-    professional = people.operator("professional")
+    professional = people.operator(Role.PROFESSIONAL)
     portal = device()
     Visitor(server=server, context=portal.context, page=portal).sign_in_as(professional, slug="public", verified=True)
     portal.goto(server.portal("/advice/"))
@@ -163,8 +164,8 @@ def test_volunteer_asks_a_professional_who_answers_through_the_portal(visitor, d
 
 def test_manager_sets_a_level_on_the_persons_page(visitor, people):
     server, page = visitor.server, visitor.page
-    manager = people.member("manager", full_name="Marieke Jansen")
-    volunteer = people.member("volunteer", full_name="Sem Leerling")
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Sem Leerling")
     visitor.sign_in_as(manager)
     page.goto(server.tenant("test-a", f"/account/people/{volunteer.pk}/"))
     meets_ui_rules(page)

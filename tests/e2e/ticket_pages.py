@@ -16,6 +16,7 @@ from datetime import timedelta
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from helpdesk.accounts.models import Role
 from tests.e2e.pages import NAMES, Screen
 from tests.e2e.support import People, Visitor, schema_for
 
@@ -134,7 +135,7 @@ def _conversation(people: People):
     from tickets import services
     from tickets.uploads import CleanPhoto
 
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     with schema_context(schema_for(SLUG)):
         ticket = services.ticket_create(
             actor=None,
@@ -165,8 +166,8 @@ def _queue(visitor: Visitor, people: People) -> None:
     from tenants.models import Product
     from tickets import services
 
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
-    other = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
+    other = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     tablet, alarm = Product.objects.get(slug="beeldbel-tablet"), Product.objects.get(slug="persoonlijk-alarm")
     rows = [
         (alarm, "Alarmknop piept de hele nacht", "urgent", None, ""),
@@ -267,7 +268,7 @@ def _question_with_professionals(visitor: Visitor, people: People) -> None:
 def _question_take_over(visitor: Visitor, people: People) -> None:
     """A professional arrives from the portal's "Take over" (the hand-off adds ?take=1)."""
     ticket, _volunteer = _passed_on(people)
-    professional = people.member("professional", full_name="Pieter Professional", public_user_id=_public_id())
+    professional = people.member(Role.PROFESSIONAL, full_name="Pieter Professional", public_user_id=_public_id())
     visitor.sign_in_as(professional)
     _go(visitor, f"/questions/{ticket.number}/?take=1")
 
@@ -292,8 +293,8 @@ def _duty(visitor: Visitor, people: People) -> None:
 
     from tickets import services
 
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
-    colleague = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
+    colleague = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with schema_context(schema_for(SLUG)):
         services.duty_start(actor=colleague, until=timezone.now() + timedelta(hours=2))
         services.duty_plan(actor=volunteer, starts_at=_at(2, 9, 30), ends_at=_at(2, 12))
@@ -308,7 +309,7 @@ def _contribution(visitor: Visitor, people: People) -> None:
     from tickets import services
     from tickets.models import DutyPeriod
 
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     solved = ["Geen geluid bij bellen", "Hoe zet ik een afspraak in de agenda?"]
     with schema_context(schema_for(SLUG)):
         for number, subject in enumerate(solved):
@@ -331,9 +332,9 @@ def _held_answers(people: People):
     from support import services as support
     from tickets import services
 
-    manager = people.member("manager", full_name=NAMES["manager"])
-    trainee = people.member("volunteer", full_name="Tom de Leerling")
-    reviewer = people.member("volunteer", full_name=NAMES["volunteer"])
+    manager = people.member(Role.MANAGER, full_name=NAMES["manager"])
+    trainee = people.member(Role.VOLUNTEER, full_name="Tom de Leerling")
+    reviewer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     rows = [
         ("beeldbel-tablet", "Ik zie mijn dochter niet als ze belt", "Tik op het plaatje van de camera."),
         ("persoonlijk-alarm", "Alarmknop piept de hele nacht", "De batterij is bijna leeg. Ik bel de leverancier."),
@@ -364,7 +365,7 @@ def _approvals_trainee(visitor: Visitor, people: People) -> None:
 
 
 def _settings(visitor: Visitor, people: People) -> None:
-    visitor.sign_in_as(people.member("manager", full_name=NAMES["manager"]))
+    visitor.sign_in_as(people.member(Role.MANAGER, full_name=NAMES["manager"]))
     _go(visitor, "/settings/")
 
 
@@ -384,7 +385,7 @@ def _escalated(people: People) -> None:
     ]
     now = timezone.now()
     for index, (slug, product, subject, reason, minutes) in enumerate(rows):
-        volunteer = people.member("volunteer", slug=slug, full_name="Henk de Vries")
+        volunteer = people.member(Role.VOLUNTEER, slug=slug, full_name="Henk de Vries")
         ticket = _filed(slug, product, subject)
         with schema_context(schema_for(slug)):
             ticket = services.ticket_escalate(ticket=ticket, actor=volunteer, reason=reason)
@@ -436,7 +437,7 @@ def _organisations_at_work(people: People) -> None:
     _escalated(people)
     _filed(SLUG, "beeldbel-tablet", "Geen geluid bij bellen")
     _filed(OTHER, "beeldbel-tablet", "Hoe zet ik een afspraak in de agenda?")
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     with schema_context(schema_for(SLUG)):
         services.duty_start(actor=volunteer, until=timezone.now() + timedelta(hours=2))
         for help_score, technology_score in ((5, 3), (4, 2)):
@@ -458,7 +459,7 @@ def _advice_asked(people: People) -> None:
         (SLUG, "Alarm gaat vanzelf af", "Kan vocht in de knop dit doen?"),
         (OTHER, "Tablet laadt niet meer op", "Is de lader kapot of de tablet?"),
     ):
-        volunteer = people.member("volunteer", slug=slug, full_name="Henk de Vries")
+        volunteer = people.member(Role.VOLUNTEER, slug=slug, full_name="Henk de Vries")
         ticket = _filed(slug, "persoonlijk-alarm" if "Alarm" in subject else "beeldbel-tablet", subject)
         with schema_context(schema_for(slug)):
             ticket = services.ticket_claim(ticket=ticket, actor=volunteer)
@@ -470,8 +471,8 @@ def _solved_for(people: People):
     from tenants.models import Product
     from tickets import services
 
-    requester = people.member("requester", full_name=NAMES["requester"])
-    volunteer = people.member("volunteer", full_name=NAMES["volunteer"])
+    requester = people.member(Role.REQUESTER, full_name=NAMES["requester"])
+    volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     with schema_context(schema_for(SLUG)):
         ticket = services.ticket_create(
             actor=requester,

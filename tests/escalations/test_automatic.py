@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from escalations.models import EscalationEntry
+from helpdesk.accounts.models import Role
 from tests.factories import UserFactory, ticket_make
 from tickets import services
 from tickets.models import DutyPeriod, EscalationReason, Priority, Ticket, TicketEvent, Tier
@@ -30,7 +31,7 @@ def limits(in_org):
 @pytest.fixture
 def on_duty(limits):
     """A volunteer on duty all day, so only the waiting limits apply."""
-    volunteer = UserFactory(role="volunteer", requester_kind="")
+    volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     DutyPeriod.objects.create(
         volunteer=volunteer, starts_at=MONDAY_NINE - timedelta(hours=1), ends_at=MONDAY_NINE + timedelta(hours=12)
     )
@@ -72,7 +73,7 @@ def test_a_question_nobody_took_escalates_after_the_limit_once_with_its_reason(o
 
 
 def test_a_question_handed_back_is_not_escalated_again_automatically(on_duty):
-    professional = UserFactory(role="professional", requester_kind="", public_user_id=9)
+    professional = UserFactory(role=Role.PROFESSIONAL, requester_kind="", public_user_id=9)
     with time_machine.travel(MONDAY_NINE, tick=False) as clock:
         ticket = ticket_make()
         clock.move_to(MONDAY_NINE + timedelta(hours=3))
@@ -93,7 +94,7 @@ def test_while_nobody_is_on_duty_new_questions_escalate_at_once(limits):
 
 
 def test_a_duty_period_that_ended_does_not_count(limits):
-    volunteer = UserFactory(role="volunteer", requester_kind="")
+    volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     with time_machine.travel(MONDAY_NINE, tick=False) as clock:
         services.duty_start(actor=volunteer, until=MONDAY_NINE + timedelta(hours=1))
         waiting = ticket_make()
@@ -105,7 +106,7 @@ def test_a_duty_period_that_ended_does_not_count(limits):
 
 
 def test_an_inactive_volunteer_is_not_on_duty(limits):
-    volunteer = UserFactory(role="volunteer", requester_kind="", is_active=False)
+    volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="", is_active=False)
     with time_machine.travel(MONDAY_NINE, tick=False):
         services.duty_start(actor=volunteer, until=MONDAY_NINE + timedelta(hours=4))
         ticket_make()
@@ -113,7 +114,7 @@ def test_an_inactive_volunteer_is_not_on_duty(limits):
 
 
 def test_duty_planning_refuses_periods_that_make_no_sense(in_org):
-    volunteer = UserFactory(role="volunteer", requester_kind="")
+    volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     with time_machine.travel(MONDAY_NINE, tick=False):
         with pytest.raises(services.TicketError):
             services.duty_start(actor=volunteer, until=MONDAY_NINE - timedelta(minutes=1))
@@ -124,7 +125,7 @@ def test_duty_planning_refuses_periods_that_make_no_sense(in_org):
         planned = services.duty_plan(
             actor=volunteer, starts_at=MONDAY_NINE + timedelta(days=1), ends_at=MONDAY_NINE + timedelta(days=1, hours=3)
         )
-        other = UserFactory(role="volunteer", requester_kind="")
+        other = UserFactory(role=Role.VOLUNTEER, requester_kind="")
         with pytest.raises(services.TicketError):
             services.duty_remove(actor=other, period=planned)
         services.duty_remove(actor=volunteer, period=planned)

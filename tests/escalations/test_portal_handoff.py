@@ -9,8 +9,9 @@ from django_tenants.utils import schema_context, tenant_context
 
 from helpdesk.accounts.models import AuditEvent, Role, User
 from helpdesk.urls_util import absolute_url
-from tests.conftest import current_user, english_client, sign_in_operator
+from tests.conftest import current_user, english_client
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason
 

@@ -13,8 +13,8 @@ from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import Role
 from portal.overview import organisations_overview
-from tests.conftest import sign_in, sign_in_operator
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason, Priority, Ticket, TicketEvent, Tier
 
@@ -166,11 +166,12 @@ def test_overview_for_operator_admins_too(admin_client, org_a):
     assert admin_client.get(OVERVIEW).status_code == 200
 
 
-def test_overview_is_closed_to_others(portal_client, make_user, professional, client_a, org_a):
+def test_overview_is_closed_to_others(portal_client, make_user, professional, client_a, org_a, manager_a):
     assert portal_client.get(OVERVIEW)["Location"].startswith("/account/sign-in/")
     sign_in_operator(portal_client, professional, verified=False)
     assert portal_client.get(OVERVIEW)["Location"] == "/account/sign-in/code/"
     sign_in(portal_client, None, make_user(None, role=Role.REQUESTER))
     assert portal_client.get(OVERVIEW).status_code == 404
-    sign_in(client_a, org_a, make_user(org_a, role=Role.MANAGER))
+    sign_in(client_a, org_a, manager_a)
+
     assert client_a.get(OVERVIEW).status_code == 404

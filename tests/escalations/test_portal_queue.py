@@ -18,8 +18,8 @@ from escalations.models import PRIORITY_RANK, EscalationEntry
 from escalations.selectors import QueueFilters, QueuePosition, escalation_queue
 from helpdesk.accounts.models import Role
 from tenants.models import Product
-from tests.conftest import sign_in, sign_in_operator
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason
 

@@ -13,13 +13,13 @@ from tickets import services as tickets
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_answers_most_solved_questions_once(org_a, requester, volunteer):
+def test_demo_answers_most_solved_questions_once(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         solved = [
-            tickets.ticket_resolve(ticket=ticket_make(requester=requester), actor=volunteer, cause="explanation")
+            tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="explanation")
             for _ in range(3)
         ]
-        ticket_make(requester=requester)  # still open: never answered
+        ticket_make(requester=requester_a)  # still open: never answered
     demo.satisfaction_ensure(org_a)
     demo.satisfaction_ensure(org_a)
     with tenant_context(org_a):

@@ -19,15 +19,15 @@ def _survey_mails(mailoutbox, address):
 
 
 def test_solving_sends_one_email_whose_link_leads_to_the_questions(
-    org_a, requester, volunteer, mailoutbox, django_capture_on_commit_callbacks
+    org_a, requester_a, volunteer_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     with tenant_context(org_a), django_capture_on_commit_callbacks(execute=True):
-        ticket = ticket_make(requester=requester)
+        ticket = ticket_make(requester=requester_a)
         mailoutbox.clear()
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
-    [mail] = _survey_mails(mailoutbox, "anja@example.org")
+        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+    [mail] = _survey_mails(mailoutbox, "riet@example.org")
     assert f"TSA-{ticket.number}" in mail.subject
-    assert "Hello Anja Visser," in mail.body
+    assert "Hello Riet Vraagsteller," in mail.body
     assert "Opening the link does not send anything." in mail.body
     path = link_in_mail(mail, org_a)
     assert path.startswith("/rating/")
@@ -44,51 +44,53 @@ def test_solving_sends_one_email_whose_link_leads_to_the_questions(
     # A retry of the task, or a second dispatch for the same solving, sends nothing more.
     with tenant_context(org_a):
         assert send_satisfaction_request(ticket_id=ticket.pk) is False
-    assert len(_survey_mails(mailoutbox, "anja@example.org")) == 1
+    assert len(_survey_mails(mailoutbox, "riet@example.org")) == 1
 
 
-def test_the_task_sends_once_per_solving(org_a, requester, volunteer, mailoutbox):
+def test_the_task_sends_once_per_solving(org_a, requester_a, volunteer_a, mailoutbox):
     with tenant_context(org_a):
-        ticket = ticket_make(requester=requester)
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        ticket = ticket_make(requester=requester_a)
+        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
         mailoutbox.clear()
         assert send_satisfaction_request(ticket_id=ticket.pk) is True
         assert send_satisfaction_request(ticket_id=ticket.pk) is False
         assert len(mailoutbox) == 1
         # Opened again and solved again, still without an answer: asked once more.
-        ticket = tickets.ticket_reopen(ticket=ticket, actor=volunteer)
+        ticket = tickets.ticket_reopen(ticket=ticket, actor=volunteer_a)
         assert send_satisfaction_request(ticket_id=ticket.pk) is False  # not solved now
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
         assert send_satisfaction_request(ticket_id=ticket.pk) is True
         assert send_satisfaction_request(ticket_id=ticket.pk) is False
         assert SurveyInvitation.objects.filter(ticket=ticket).count() == 2
     assert len(mailoutbox) == 2
 
 
-def test_no_email_without_an_address_or_once_answered(org_a, requester, volunteer, mailoutbox):
+def test_no_email_without_an_address_or_once_answered(org_a, requester_a, volunteer_a, mailoutbox):
     from satisfaction.services import survey_answer_save
 
     with tenant_context(org_a):
         by_phone = ticket_make(contact_name="Mevrouw de Boer", contact_phone="06 12345678", channel="phone")
-        by_phone = tickets.ticket_resolve(ticket=by_phone, actor=volunteer, cause="account")
+        by_phone = tickets.ticket_resolve(ticket=by_phone, actor=volunteer_a, cause="account")
         mailoutbox.clear()
         assert send_satisfaction_request(ticket_id=by_phone.pk) is False
 
-        answered = tickets.ticket_resolve(ticket=ticket_make(requester=requester), actor=volunteer, cause="wish")
-        survey_answer_save(ticket=answered, actor=requester, help_score=4, technology_score=4)
+        answered = tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
+        survey_answer_save(ticket=answered, actor=requester_a, help_score=4, technology_score=4)
         assert send_satisfaction_request(ticket_id=answered.pk) is False
         assert send_satisfaction_request(ticket_id=999_999) is False
     assert mailoutbox == []
 
 
-@pytest.mark.parametrize(("language", "greeting"), [("nl", "Beste Anja Visser,"), ("en", "Hello Anja Visser,")])
-def test_the_email_is_in_the_requesters_language(org_a, requester, volunteer, mailoutbox, language, greeting):
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("nl", "Beste Riet Vraagsteller,"), ("en", "Hello Riet Vraagsteller,")]
+)
+def test_the_email_is_in_the_requesters_language(org_a, requester_a, volunteer_a, mailoutbox, language, greeting):
     from django.utils import translation
 
     with tenant_context(org_a):
-        requester.language = language
-        requester.save(update_fields=["language"])
-        ticket = tickets.ticket_resolve(ticket=ticket_make(requester=requester), actor=volunteer, cause="wish")
+        requester_a.language = language
+        requester_a.save(update_fields=["language"])
+        ticket = tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
         mailoutbox.clear()
         with translation.override("en" if language == "nl" else "nl"):
             send_satisfaction_request(ticket_id=ticket.pk)

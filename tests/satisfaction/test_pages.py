@@ -10,11 +10,13 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from helpdesk.accounts.models import Role
 from satisfaction.models import SurveyAnswer
 from satisfaction.services import SURVEY_CHANGE_DAYS
 from satisfaction.tokens import survey_token_make
-from tests.conftest import english_client, sign_in
+from tests.conftest import english_client
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +32,8 @@ def _checked(page: str, name: str) -> list[str]:
 
 
 @pytest.fixture
-def as_requester(client_a, org_a, requester):
-    return sign_in(client_a, org_a, requester)
+def as_requester(client_a, org_a, requester_a):
+    return sign_in(client_a, org_a, requester_a)
 
 
 def test_the_requester_rates_the_help_from_the_question_page(as_requester, org_a, solved):
@@ -73,10 +75,10 @@ def test_the_requester_rates_the_help_from_the_question_page(as_requester, org_a
     assert (changed.pk, changed.help_score, changed.technology_score, changed.comment) == (answer.pk, 5, 3, "")
 
 
-def test_someone_without_an_account_rates_after_opening_the_question(org_a, requester, volunteer):
+def test_someone_without_an_account_rates_after_opening_the_question(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         ticket = ticket_make(contact_name="Piet", contact_email="piet@example.org")
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
     browser = english_client(org_a.host)
     assert browser.get(f"/questions/{ticket.number}/rating/").status_code == 404
     browser.post("/questions/open/", {"reference": str(ticket.number), "contact": "piet@example.org"})
@@ -154,11 +156,11 @@ def test_a_hostile_comment_is_shown_as_text(as_requester, org_a, solved):
         assert "<script>alert" not in html and "<img src=x" not in html
 
 
-def test_a_change_after_the_window_is_refused_with_a_message(as_requester, org_a, solved, requester, time_machine):
+def test_a_change_after_the_window_is_refused_with_a_message(as_requester, org_a, solved, requester_a, time_machine):
     rate = f"/questions/{solved.number}/rating/"
     as_requester.post(rate, {"help_score": "2", "technology_score": "2", "comment": "Eerst"})
     time_machine.move_to(timezone.now() + timedelta(days=SURVEY_CHANGE_DAYS, minutes=5))
-    sign_in(as_requester, org_a, requester)  # the session of a week ago has ended
+    sign_in(as_requester, org_a, requester_a)  # the session of a week ago has ended
 
     page = as_requester.get(rate)
     assert page.status_code == 200
@@ -186,11 +188,11 @@ def test_the_email_link_expires_after_the_change_window(org_a, solved, time_mach
     assert _answers(org_a) == []
 
 
-def test_an_unsolved_question_cannot_be_rated_yet(client_a, org_a, requester):
+def test_an_unsolved_question_cannot_be_rated_yet(client_a, org_a, requester_a):
     with tenant_context(org_a):
-        ticket = ticket_make(requester=requester)
+        ticket = ticket_make(requester=requester_a)
         token = survey_token_make(ticket.pk)
-    sign_in(client_a, org_a, requester)
+    sign_in(client_a, org_a, requester_a)
     rate = f"/questions/{ticket.number}/rating/"
     assert "Your question is not solved yet" in client_a.get(rate).content.decode()
     assert rate not in client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
@@ -201,7 +203,7 @@ def test_an_unsolved_question_cannot_be_rated_yet(client_a, org_a, requester):
     assert _answers(org_a) == []
 
 
-@pytest.mark.parametrize("role", ["volunteer", "manager", "professional"])
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER, Role.PROFESSIONAL])
 def test_staff_cannot_answer_on_someones_behalf(client_a, org_a, solved, role):
     with tenant_context(org_a):
         staff = UserFactory(role=role, requester_kind="")
@@ -214,20 +216,18 @@ def test_staff_cannot_answer_on_someones_behalf(client_a, org_a, solved, role):
     assert _answers(org_a) == []
 
 
-def test_another_requester_gets_404(client_a, org_a, solved):
-    with tenant_context(org_a):
-        other = UserFactory(role="requester")
-    sign_in(client_a, org_a, other)
+def test_another_requester_gets_404(client_a, org_a, solved, second_requester_a):
+    sign_in(client_a, org_a, second_requester_a)
     assert client_a.get(f"/questions/{solved.number}/rating/").status_code == 404
     assert client_a.get(f"/questions/{solved.number}/rating/thanks/").status_code == 404
 
 
-def test_another_organisation_gets_404_and_its_links_do_not_work(client_b, org_a, org_b, solved, requester):
+def test_another_organisation_gets_404_and_its_links_do_not_work(
+    client_b, org_a, org_b, solved, requester_a, requester_b
+):
     with tenant_context(org_a):
         token = survey_token_make(solved.pk)
-    with tenant_context(org_b):
-        other = UserFactory(role="requester")
-    sign_in(client_b, org_b, other)
+    sign_in(client_b, org_b, requester_b)
     assert client_b.get(f"/questions/{solved.number}/rating/").status_code == 404
     assert client_b.post(f"/questions/{solved.number}/rating/", {"help_score": "5"}).status_code == 404
     # A link made for organisation A, opened on organisation B's host.
@@ -249,7 +249,7 @@ def test_helpers_see_the_rating_on_the_question_page_escaped(as_requester, clien
         f"/questions/{solved.number}/rating/", {"help_score": "5", "technology_score": "2", "comment": hostile}
     )
     with tenant_context(org_a):
-        volunteer = UserFactory(role="volunteer", requester_kind="")
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     helper = sign_in(english_client(org_a.host), org_a, volunteer)
     html = helper.get(f"/questions/{solved.number}/").content.decode()
     assert "Help: 5 of 5 (Very happy). Technology: 2 of 5 (Unhappy)." in html

@@ -26,21 +26,21 @@ def _save(ticket, actor, help_score=4, technology_score=2, comment=""):
     )
 
 
-def test_the_first_answer_copies_product_and_tier_and_is_audited(org_a, solved, requester):
+def test_the_first_answer_copies_product_and_tier_and_is_audited(org_a, solved, requester_a):
     with tenant_context(org_a):
-        answer = _save(solved, requester, comment="  Goed geholpen.  ")
+        answer = _save(solved, requester_a, comment="  Goed geholpen.  ")
         assert (answer.help_score, answer.technology_score, answer.comment) == (4, 2, "Goed geholpen.")
         assert answer.product_id == solved.product_id
         assert answer.tier == Tier.VOLUNTEER
         assert answer.answered_at == answer.changed_at
         event = AuditEvent.objects.get(action="survey_answered")
-        assert event.actor_id == requester.pk and event.data["help_score"] == 4
+        assert event.actor_id == requester_a.pk and event.data["help_score"] == 4
         assert "comment" not in event.data
 
 
-def test_a_second_answer_changes_the_first_and_keeps_when_it_was_given(org_a, solved, requester, time_machine):
+def test_a_second_answer_changes_the_first_and_keeps_when_it_was_given(org_a, solved, requester_a, time_machine):
     with tenant_context(org_a):
-        first = _save(solved, requester)
+        first = _save(solved, requester_a)
         time_machine.move_to(timezone.now() + timedelta(days=2))
         second = _save(solved, None, help_score=5, technology_score=5, comment="Toch gelukt")
         assert SurveyAnswer.objects.count() == 1
@@ -51,70 +51,70 @@ def test_a_second_answer_changes_the_first_and_keeps_when_it_was_given(org_a, so
         assert AuditEvent.objects.filter(action="survey_changed").count() == 1
 
 
-def test_the_tier_is_the_one_when_answered(org_a, requester, volunteer):
+def test_the_tier_is_the_one_when_answered(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
-        ticket = ticket_make(requester=requester)
-        ticket = tickets.ticket_escalate(ticket=ticket, actor=volunteer, reason="too_difficult")
+        ticket = ticket_make(requester=requester_a)
+        ticket = tickets.ticket_escalate(ticket=ticket, actor=volunteer_a, reason="too_difficult")
         ticket = tickets.ticket_resolve(ticket=ticket, actor=None, cause="product_fault")
-        assert _save(ticket, requester).tier == Tier.PROFESSIONAL
+        assert _save(ticket, requester_a).tier == Tier.PROFESSIONAL
 
 
-def test_a_change_is_refused_after_the_window(org_a, solved, requester, time_machine):
+def test_a_change_is_refused_after_the_window(org_a, solved, requester_a, time_machine):
     with tenant_context(org_a):
-        answer = _save(solved, requester)
+        answer = _save(solved, requester_a)
         time_machine.move_to(answer.answered_at + timedelta(days=services.SURVEY_CHANGE_DAYS) - timedelta(minutes=1))
-        _save(solved, requester, help_score=3)
+        _save(solved, requester_a, help_score=3)
         time_machine.move_to(answer.answered_at + timedelta(days=services.SURVEY_CHANGE_DAYS, minutes=1))
         with pytest.raises(services.SurveyChangeClosed) as refused:
-            _save(solved, requester, help_score=1)
+            _save(solved, requester_a, help_score=1)
         assert refused.value.deadline == answer.answered_at + timedelta(days=services.SURVEY_CHANGE_DAYS)
         answer.refresh_from_db()
         assert answer.help_score == 3
 
 
-def test_an_open_question_cannot_be_rated(org_a, requester):
+def test_an_open_question_cannot_be_rated(org_a, requester_a):
     with tenant_context(org_a):
-        ticket = ticket_make(requester=requester)
+        ticket = ticket_make(requester=requester_a)
         with pytest.raises(services.SurveyNotYet):
-            _save(ticket, requester)
+            _save(ticket, requester_a)
         assert not SurveyAnswer.objects.exists()
 
 
-def test_a_reopened_question_cannot_be_rated_until_solved_again(org_a, solved, requester):
+def test_a_reopened_question_cannot_be_rated_until_solved_again(org_a, solved, requester_a):
     with tenant_context(org_a):
-        reopened = tickets.ticket_requester_needs_help(ticket=solved, actor=requester)
+        reopened = tickets.ticket_requester_needs_help(ticket=solved, actor=requester_a)
         with pytest.raises(services.SurveyNotYet):
-            _save(reopened, requester)
+            _save(reopened, requester_a)
         closed = tickets.ticket_close(ticket=reopened, actor=None)
-        assert _save(closed, requester).help_score == 4
+        assert _save(closed, requester_a).help_score == 4
 
 
 @pytest.mark.parametrize("score", [0, 6, -1, "4", 4.0, None, True])
-def test_the_service_refuses_scores_outside_one_to_five(org_a, solved, requester, score):
+def test_the_service_refuses_scores_outside_one_to_five(org_a, solved, requester_a, score):
     with tenant_context(org_a):
         with pytest.raises(services.SurveyError):
-            _save(solved, requester, help_score=score)
+            _save(solved, requester_a, help_score=score)
         with pytest.raises(services.SurveyError):
-            _save(solved, requester, technology_score=score)
+            _save(solved, requester_a, technology_score=score)
         assert not SurveyAnswer.objects.exists()
 
 
-def test_the_service_refuses_a_comment_that_is_too_long(org_a, solved, requester):
+def test_the_service_refuses_a_comment_that_is_too_long(org_a, solved, requester_a):
     with tenant_context(org_a), pytest.raises(services.SurveyError):
-        _save(solved, requester, comment="x" * 1001)
+        _save(solved, requester_a, comment="x" * 1001)
 
 
 @pytest.mark.parametrize(("field", "value"), [("help_score", 0), ("help_score", 6), ("technology_score", 9)])
-def test_the_database_refuses_scores_outside_one_to_five(org_a, solved, requester, field, value):
+def test_the_database_refuses_scores_outside_one_to_five(org_a, solved, requester_a, field, value):
     with tenant_context(org_a):
-        answer = _save(solved, requester)
+        answer = _save(solved, requester_a)
         with pytest.raises(IntegrityError), transaction.atomic():
             SurveyAnswer.objects.filter(pk=answer.pk).update(**{field: value})
 
 
-def test_the_database_keeps_one_answer_per_question(org_a, solved, requester):
+def test_the_database_keeps_one_answer_per_question(org_a, solved, requester_a):
     with tenant_context(org_a):
-        answer = _save(solved, requester)
+        answer = _save(solved, requester_a)
         with pytest.raises(IntegrityError), transaction.atomic():
             SurveyAnswer.objects.create(
                 ticket=solved,
@@ -127,16 +127,16 @@ def test_the_database_keeps_one_answer_per_question(org_a, solved, requester):
             )
 
 
-def test_totals_count_per_month_product_and_tier(org_a, requester, volunteer):
+def test_totals_count_per_month_product_and_tier(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         for product_slug, help_score, technology_score in [
             ("beeldbel-tablet", 5, 1),
             ("beeldbel-tablet", 3, 2),
             ("persoonlijk-alarm", 2, 4),
         ]:
-            ticket = ticket_make(requester=requester, product_slug=product_slug)
-            ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
-            _save(ticket, requester, help_score=help_score, technology_score=technology_score)
+            ticket = ticket_make(requester=requester_a, product_slug=product_slug)
+            ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+            _save(ticket, requester_a, help_score=help_score, technology_score=technology_score)
         now = timezone.now()
         rows = list(survey_totals(since=now - timedelta(days=40), until=now + timedelta(days=1)))
         by_product = {row["product"]: row for row in rows}

@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 import pytest
 from django_tenants.utils import tenant_context
 
+from helpdesk.accounts.models import Role
 from helpdesk.urls_util import absolute_url
 from support import services
-from tests.conftest import current_user, english_client, sign_in_operator
+from tests.conftest import current_user, english_client
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in_operator
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +26,11 @@ def requests_in_both(org_a, org_b):
     numbers = {}
     for org in (org_a, org_b):
         with tenant_context(org):
-            volunteer = UserFactory(role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
+            volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="", full_name="Vera Vrijwilliger")
             ticket = ticket_make(subject=SECRET, body=SECRET)
             ticket = tickets.ticket_claim(ticket=ticket, actor=volunteer)
             services.advice_ask(ticket=ticket, actor=volunteer, body=SECRET)
+
             numbers[org.slug] = ticket.number
     return numbers
 
@@ -72,7 +75,7 @@ def test_professional_opens_a_request_through_the_hand_off(portal_client, profes
     browser = english_client(org_a.host)
     arrived = browser.get(urlsplit(response["Location"]).path)
     assert arrived.status_code == 302 and arrived["Location"] == f"/questions/{row.number}/#advice"
-    assert current_user(browser).role == "professional"
+    assert current_user(browser).role == Role.PROFESSIONAL
     page = browser.get(f"/questions/{row.number}/").content.decode()
     assert SECRET in page and "Send advice" in page
 

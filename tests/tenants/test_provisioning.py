@@ -14,7 +14,8 @@ from django_tenants.utils import schema_context, schema_exists
 from helpdesk.accounts.models import AuditEvent, LoginToken, Role, User
 from tenants import services
 from tenants.models import CareOrganisation, Domain, Product
-from tests.conftest import english_client, link_in_mail, sign_in, sign_in_operator
+from tests.conftest import english_client, link_in_mail
+from tests.signing_in import sign_in, sign_in_operator
 
 
 def create(**fields) -> CareOrganisation:
@@ -291,8 +292,8 @@ def test_strangers_are_sent_to_sign_in(portal_client):
     assert response["Location"].startswith("/account/sign-in/")
 
 
-def test_manager_of_an_organisation_cannot_create_organisations(client_a, org_a, make_user):
-    sign_in(client_a, org_a, make_user(org_a, role=Role.MANAGER))
+def test_manager_of_an_organisation_cannot_create_organisations(client_a, org_a, manager_a):
+    sign_in(client_a, org_a, manager_a)
 
     assert client_a.post("/organisations/new/", form_data()).status_code == 404
     assert not CareOrganisation.objects.filter(slug="nieuw").exists()

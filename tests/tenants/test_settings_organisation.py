@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from helpdesk.accounts.models import AuditEvent, Role
 from tenants.models import CareOrganisation
 from tenants.services import organisation_settings_update
-from tests.conftest import sign_in, sign_in_operator
+from tests.signing_in import sign_in, sign_in_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -179,13 +179,12 @@ def test_portal_settings_of_a_missing_organisation(admin_client):
 
 
 @pytest.fixture
-def manager_a(client_a, org_a, make_user):
-    manager = make_user(org_a, role=Role.MANAGER, full_name="Marieke Manager")
-    sign_in(client_a, org_a, manager)
-    return manager
+def as_manager_a(client_a, org_a, manager_a):
+    """Organisation A's browser, signed in as its manager."""
+    return sign_in(client_a, org_a, manager_a)
 
 
-def test_manager_changes_settings_on_their_own_host(client_a, manager_a, org_a):
+def test_manager_changes_settings_on_their_own_host(client_a, manager_a, as_manager_a, org_a):
     page = client_a.get("/settings/")
     assert page.status_code == 200
     assert b"<title>Settings for questions" in page.content
@@ -204,7 +203,7 @@ def test_manager_changes_settings_on_their_own_host(client_a, manager_a, org_a):
         assert not AuditEvent.objects.filter(action="organisation_settings_changed").exists()
 
 
-def test_bad_input_on_the_host_gets_a_clear_message(client_a, manager_a, org_a):
+def test_bad_input_on_the_host_gets_a_clear_message(client_a, as_manager_a, org_a):
     response = client_a.post("/settings/", {**GOOD, "escalate_after_minutes": "0", "contact_person_email": "x"})
 
     assert response.status_code == 200
@@ -216,7 +215,7 @@ def test_bad_input_on_the_host_gets_a_clear_message(client_a, manager_a, org_a):
     assert settings_of(org_a) == DEFAULTS
 
 
-def test_the_settings_page_is_in_dutch_first(org_a, manager_a, client_a):
+def test_the_settings_page_is_in_dutch_first(org_a, manager_a, as_manager_a, client_a):
     from django.conf import settings
 
     del client_a.cookies[settings.LANGUAGE_COOKIE_NAME]
@@ -239,15 +238,15 @@ def test_other_people_of_the_organisation_are_refused(client_a, org_a, make_user
     assert settings_of(org_a) == DEFAULTS
 
 
-def test_a_professional_shadow_account_is_refused(client_a, org_a, make_user):
-    sign_in(client_a, org_a, make_user(org_a, role=Role.PROFESSIONAL, requester_kind="", public_user_id=77))
+def test_a_professional_shadow_account_is_refused(client_a, org_a, professional_a):
+    sign_in(client_a, org_a, professional_a)
 
     assert client_a.get("/settings/").status_code == 404
 
 
-def test_a_manager_of_b_cannot_change_a(client_a, client_b, org_a, org_b, make_user, settings):
-    manager_b = make_user(org_b, role=Role.MANAGER)
+def test_a_manager_of_b_cannot_change_a(client_a, client_b, org_a, org_b, settings, manager_b):
     sign_in(client_b, org_b, manager_b)
+
     # B's session cookie, carried to A's host, counts for nothing there.
     client_a.cookies[settings.SESSION_COOKIE_NAME] = client_b.cookies[settings.SESSION_COOKIE_NAME].value
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from PIL import Image
 
+from helpdesk.accounts.models import Role
 from tenants.models import Product
-from tests.conftest import sign_in
+from tests.signing_in import sign_in
 from tickets.models import Attachment, Ticket
 from tickets.uploads import PHOTO_MAX_BYTES
 
@@ -170,7 +171,7 @@ def test_too_many_questions_from_one_address_are_slowed_down(client_a, org_a, mo
 
 
 def test_a_signed_in_requester_is_not_asked_what_we_know(client_a, org_a, make_user):
-    riet = make_user(org_a, role="requester", full_name="Riet Jansen", phone="06 9999 0000")
+    riet = make_user(org_a, role=Role.REQUESTER, full_name="Riet Jansen", phone="06 9999 0000")
     sign_in(client_a, org_a, riet)
     page = walk(client_a, contact={}).content.decode()  # an empty post: only the method is asked
     assert "Your name" not in page and "Your e-mail address" not in page and "Your phone number" not in page
@@ -253,7 +254,7 @@ def test_a_photo_chosen_while_asking_ends_with_the_question_from_the_requester(c
 
 
 def test_a_signed_in_requesters_photo_is_theirs(client_a, org_a, make_user):
-    riet = make_user(org_a, role="requester", full_name="Riet Jansen", phone="06 9999 0000")
+    riet = make_user(org_a, role=Role.REQUESTER, full_name="Riet Jansen", phone="06 9999 0000")
     sign_in(client_a, org_a, riet)
     start(client_a)
     post_question(client_a, photo=photo())

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
-from helpdesk.accounts.models import AuditEvent, User
+from helpdesk.accounts.models import AuditEvent, Role, User
 from tenants.models import CareOrganisation
 from tests.factories import UserFactory, ticket_make
 from tickets import services
@@ -83,8 +83,8 @@ def run_at_once(organisation: CareOrganisation, jobs: list[Callable[[], Any]]) -
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_volunteers_claim_at_once_and_exactly_one_wins(committed, django_db_blocker, attempt):
     with django_db_blocker.unblock(), tenant_context(committed):
-        anna = UserFactory(role="volunteer", requester_kind="", full_name="Anna")
-        bert = UserFactory(role="volunteer", requester_kind="", full_name="Bert")
+        anna = UserFactory(role=Role.VOLUNTEER, requester_kind="", full_name="Anna")
+        bert = UserFactory(role=Role.VOLUNTEER, requester_kind="", full_name="Bert")
         ticket = ticket_make()
     connection.set_schema_to_public()
 

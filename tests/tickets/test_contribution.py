@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
+from helpdesk.accounts.models import RequesterKind, Role
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import DutyPeriod
 from tickets.selectors import contribution_of
@@ -26,13 +27,8 @@ THIS_MONTH = datetime(2026, 3, 5, 10, 0, tzinfo=AMSTERDAM)
 
 
 @pytest.fixture
-def volunteer(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
-
-
-@pytest.fixture
 def colleague(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Karel Collega")
+    return make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Karel Collega")
 
 
 def duty(volunteer, starts: datetime, ends: datetime) -> None:
@@ -40,14 +36,14 @@ def duty(volunteer, starts: datetime, ends: datetime) -> None:
 
 
 @pytest.fixture
-def history(org_a, volunteer, colleague):
+def history(org_a, volunteer_a, colleague):
     """Vera's work over two months, beside Karel's, which must never count for her."""
     with tenant_context(org_a), time_machine.travel(LAST_MONTH, tick=False) as clock:
         # Held and solved last month; one answer then.
         old = ticket_make(subject="Oud")
-        services.ticket_claim(ticket=old, actor=volunteer)
-        services.reply_post(ticket=old, actor=volunteer, body="Zet hem aan.")
-        services.ticket_resolve(ticket=old, actor=volunteer, cause="explanation")
+        services.ticket_claim(ticket=old, actor=volunteer_a)
+        services.reply_post(ticket=old, actor=volunteer_a, body="Zet hem aan.")
+        services.ticket_resolve(ticket=old, actor=volunteer_a, cause="explanation")
         # Karel's own solved question.
         services.ticket_resolve(
             ticket=services.ticket_claim(ticket=ticket_make(subject="Van Karel"), actor=colleague),
@@ -59,44 +55,46 @@ def history(org_a, volunteer, colleague):
         # Answered by Vera, held and solved by Karel: she helped.
         answered = ticket_make(subject="Samen")
         services.ticket_claim(ticket=answered, actor=colleague)
-        services.reply_post(ticket=answered, actor=volunteer, body="Probeer het volume.")
+        services.reply_post(ticket=answered, actor=volunteer_a, body="Probeer het volume.")
         services.ticket_resolve(ticket=answered, actor=colleague, cause="explanation")
         # Held, solved and then closed: still helped.
         closed = ticket_make(subject="Gesloten")
-        services.ticket_claim(ticket=closed, actor=volunteer)
-        services.ticket_resolve(ticket=closed, actor=volunteer, cause="account")
-        services.ticket_close(ticket=closed, actor=volunteer)
+        services.ticket_claim(ticket=closed, actor=volunteer_a)
+        services.ticket_resolve(ticket=closed, actor=volunteer_a, cause="account")
+        services.ticket_close(ticket=closed, actor=volunteer_a)
         # Held and answered, but still open: not helped yet; the answer counts.
         still_open = ticket_make(subject="Loopt nog")
-        services.ticket_claim(ticket=still_open, actor=volunteer)
-        services.reply_post(ticket=still_open, actor=volunteer, body="Ik kijk ernaar.")
+        services.ticket_claim(ticket=still_open, actor=volunteer_a)
+        services.reply_post(ticket=still_open, actor=volunteer_a, body="Ik kijk ernaar.")
         # Only an internal note, solved by Karel: not helped, and a note is no answer.
         noted = ticket_make(subject="Notitie")
-        services.note_add(ticket=noted, actor=volunteer, body="Misschien de batterij?")
+        services.note_add(ticket=noted, actor=volunteer_a, body="Misschien de batterij?")
         services.ticket_resolve(
             ticket=services.ticket_claim(ticket=noted, actor=colleague), actor=colleague, cause="other"
         )
         # Solved, then opened again: not counted while open.
         reopened = ticket_make(subject="Weer open")
-        services.ticket_claim(ticket=reopened, actor=volunteer)
-        services.ticket_resolve(ticket=reopened, actor=volunteer, cause="other")
-        services.ticket_reopen(ticket=reopened, actor=volunteer)
+        services.ticket_claim(ticket=reopened, actor=volunteer_a)
+        services.ticket_resolve(ticket=reopened, actor=volunteer_a, cause="other")
+        services.ticket_reopen(ticket=reopened, actor=volunteer_a)
 
         # Duty: 2 h last month; 1 h across the turn of the month (half in each); 1.5 h this month
         # with a 30-minute period inside it that counts once; 45 minutes of a running period;
         # a planned one that has not started.
-        duty(volunteer, datetime(2026, 2, 10, 9, 0, tzinfo=AMSTERDAM), datetime(2026, 2, 10, 11, 0, tzinfo=AMSTERDAM))
-        duty(volunteer, datetime(2026, 2, 28, 23, 30, tzinfo=AMSTERDAM), datetime(2026, 3, 1, 0, 30, tzinfo=AMSTERDAM))
-        duty(volunteer, datetime(2026, 3, 5, 9, 0, tzinfo=AMSTERDAM), datetime(2026, 3, 5, 10, 30, tzinfo=AMSTERDAM))
-        duty(volunteer, datetime(2026, 3, 5, 9, 30, tzinfo=AMSTERDAM), datetime(2026, 3, 5, 10, 0, tzinfo=AMSTERDAM))
-        duty(volunteer, NOW - timedelta(minutes=45), NOW + timedelta(hours=1))
-        duty(volunteer, NOW + timedelta(days=1), NOW + timedelta(days=1, hours=3))
+        duty(volunteer_a, datetime(2026, 2, 10, 9, 0, tzinfo=AMSTERDAM), datetime(2026, 2, 10, 11, 0, tzinfo=AMSTERDAM))
+        duty(
+            volunteer_a, datetime(2026, 2, 28, 23, 30, tzinfo=AMSTERDAM), datetime(2026, 3, 1, 0, 30, tzinfo=AMSTERDAM)
+        )
+        duty(volunteer_a, datetime(2026, 3, 5, 9, 0, tzinfo=AMSTERDAM), datetime(2026, 3, 5, 10, 30, tzinfo=AMSTERDAM))
+        duty(volunteer_a, datetime(2026, 3, 5, 9, 30, tzinfo=AMSTERDAM), datetime(2026, 3, 5, 10, 0, tzinfo=AMSTERDAM))
+        duty(volunteer_a, NOW - timedelta(minutes=45), NOW + timedelta(hours=1))
+        duty(volunteer_a, NOW + timedelta(days=1), NOW + timedelta(days=1, hours=3))
         duty(colleague, datetime(2026, 3, 6, 9, 0, tzinfo=AMSTERDAM), datetime(2026, 3, 6, 17, 0, tzinfo=AMSTERDAM))
 
 
-def test_contribution_counts_what_the_volunteer_did(org_a, volunteer, history):
+def test_contribution_counts_what_the_volunteer_did(org_a, volunteer_a, history):
     with tenant_context(org_a), time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
-        mine = contribution_of(volunteer)
+        mine = contribution_of(volunteer_a)
     # A fixed number of queries, however much was done (django-tenants adds its SET search_path).
     assert len([q for q in queries.captured_queries if not q["sql"].startswith("SET ")]) == 3
     assert (mine.helped_this_month, mine.helped_total) == (2, 3)
@@ -107,15 +105,15 @@ def test_contribution_counts_what_the_volunteer_did(org_a, volunteer, history):
 
 
 def test_a_new_volunteer_has_nothing_yet(org_a, make_user):
-    newcomer = make_user(org_a, role="volunteer", requester_kind="")
+    newcomer = make_user(org_a, role=Role.VOLUNTEER, requester_kind="")
     with tenant_context(org_a):
         mine = contribution_of(newcomer)
     assert (mine.helped_total, mine.replies_total, mine.time_total) == (0, 0, timedelta())
 
 
-def test_the_page_shows_the_numbers_in_words_and_nobody_else(client_a, org_a, volunteer, history):
+def test_the_page_shows_the_numbers_in_words_and_nobody_else(client_a, org_a, volunteer_a, history):
     with time_machine.travel(NOW, tick=False):
-        sign_in(client_a, org_a, volunteer)
+        sign_in(client_a, org_a, volunteer_a)
         response = client_a.get("/questions/my-help/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -133,27 +131,30 @@ def test_the_page_shows_the_numbers_in_words_and_nobody_else(client_a, org_a, vo
 
 
 def test_a_new_volunteer_is_welcomed_not_judged(client_a, org_a, make_user):
-    newcomer = make_user(org_a, role="volunteer", requester_kind="", full_name="Nina Nieuw")
+    newcomer = make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Nina Nieuw")
     sign_in(client_a, org_a, newcomer)
     html = client_a.get("/questions/my-help/").content.decode()
     assert "You have not helped with a question yet." in html
     assert '<span class="figures__number">0 minutes</span> on duty' in html
 
 
-def test_volunteers_find_the_page_from_the_start_page_and_the_queue(client_a, org_a, volunteer):
-    sign_in(client_a, org_a, volunteer)
+def test_volunteers_find_the_page_from_the_start_page_and_the_queue(client_a, org_a, volunteer_a):
+    sign_in(client_a, org_a, volunteer_a)
     assert 'href="/questions/my-help/"' in client_a.get("/").content.decode()
     assert 'href="/questions/my-help/"' in client_a.get("/questions/").content.decode()
 
 
-@pytest.mark.parametrize("role", ["requester", "manager", "professional"])
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.MANAGER, Role.PROFESSIONAL])
 def test_other_roles_get_404(client_a, org_a, make_user, role):
-    sign_in(client_a, org_a, make_user(org_a, role=role, requester_kind="client" if role == "requester" else ""))
+    sign_in(
+        client_a, org_a, make_user(org_a, role=role, requester_kind=RequesterKind.CLIENT if role == "requester" else "")
+    )
     assert client_a.get("/questions/my-help/").status_code == 404
 
 
-def test_strangers_and_other_organisations_are_sent_to_sign_in(client_a, client_b, org_a, org_b, make_user):
+def test_strangers_and_other_organisations_are_sent_to_sign_in(client_a, client_b, org_a, org_b, volunteer_b):
     assert client_a.get("/questions/my-help/").status_code == 302
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+    sign_in(client_b, org_b, volunteer_b)
+
     client_b.defaults["HTTP_HOST"] = org_a.host
     assert client_b.get("/questions/my-help/").status_code == 302

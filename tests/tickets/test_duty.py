@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
+from helpdesk.accounts.models import RequesterKind, Role
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import DutyPeriod
 
@@ -27,13 +28,8 @@ def clock():
 
 
 @pytest.fixture
-def volunteer(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
-
-
-@pytest.fixture
-def as_volunteer(clock, client_a, org_a, volunteer):
-    return sign_in(client_a, org_a, volunteer)
+def as_volunteer(clock, client_a, org_a, volunteer_a):
+    return sign_in(client_a, org_a, volunteer_a)
 
 
 def at(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
@@ -64,10 +60,10 @@ def test_the_duty_page_says_the_volunteer_is_not_on_duty(as_volunteer):
     assert "You are not on duty now." in html and "Nobody else is on duty now." in html
 
 
-def test_volunteer_goes_on_duty_for_two_hours_and_stops(as_volunteer, org_a, volunteer, clock):
+def test_volunteer_goes_on_duty_for_two_hours_and_stops(as_volunteer, org_a, volunteer_a, clock):
     response = start(as_volunteer, length="2")
     assert response.status_code == 302
-    assert periods(org_a, volunteer) == [(at(10), at(12))]
+    assert periods(org_a, volunteer_a) == [(at(10), at(12))]
     html = as_volunteer.get("/questions/duty/").content.decode()
     assert "You are on duty until 12:00. Thank you!" in html  # the message
     assert "You are on duty until 12:00." in html and "Stop my duty now" in html
@@ -75,16 +71,16 @@ def test_volunteer_goes_on_duty_for_two_hours_and_stops(as_volunteer, org_a, vol
     clock.shift(timedelta(minutes=40))
     response = as_volunteer.post("/questions/duty/stop/", follow=True)
     assert "You are no longer on duty." in response.content.decode()
-    assert periods(org_a, volunteer) == [(at(10), at(10, 40))]
+    assert periods(org_a, volunteer_a) == [(at(10), at(10, 40))]
     response = as_volunteer.post("/questions/duty/stop/", follow=True)
     assert "You were not on duty." in response.content.decode()
 
 
-def test_a_new_end_replaces_the_running_duty_instead_of_overlapping(as_volunteer, org_a, volunteer, clock):
+def test_a_new_end_replaces_the_running_duty_instead_of_overlapping(as_volunteer, org_a, volunteer_a, clock):
     start(as_volunteer, length="1")
     clock.shift(timedelta(minutes=30))
     start(as_volunteer, length="until", until="14:15")
-    assert periods(org_a, volunteer) == [(at(10), at(10, 30)), (at(10, 30), at(14, 15))]
+    assert periods(org_a, volunteer_a) == [(at(10), at(10, 30)), (at(10, 30), at(14, 15))]
     assert "You are on duty until 14:15." in as_volunteer.get("/questions/duty/").content.decode()
 
 
@@ -100,7 +96,7 @@ def test_a_new_end_replaces_the_running_duty_instead_of_overlapping(as_volunteer
         ({"length": "until", "until": "25:00"}, "Write the time like 16:30."),
     ],
 )
-def test_going_on_duty_with_bad_input_says_what_is_wrong(as_volunteer, org_a, volunteer, data, message):
+def test_going_on_duty_with_bad_input_says_what_is_wrong(as_volunteer, org_a, volunteer_a, data, message):
     response = start(as_volunteer, **data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -108,32 +104,32 @@ def test_going_on_duty_with_bad_input_says_what_is_wrong(as_volunteer, org_a, vo
     assert message in html
     if data.get("until"):
         assert f'value="{data["until"]}"' in html  # what was typed stays
-    assert periods(org_a, volunteer) == []
+    assert periods(org_a, volunteer_a) == []
 
 
-def test_volunteer_plans_a_period_and_removes_it(as_volunteer, org_a, volunteer):
+def test_volunteer_plans_a_period_and_removes_it(as_volunteer, org_a, volunteer_a):
     response = plan(as_volunteer, day="2026-03-12", starts="13:30", ends="16:00")
     assert response.status_code == 302
-    assert periods(org_a, volunteer) == [(at(13, 30, days=2), at(16, days=2))]
+    assert periods(org_a, volunteer_a) == [(at(13, 30, days=2), at(16, days=2))]
     html = as_volunteer.get("/questions/duty/").content.decode()
     assert "Planned: Thursday 12 March from 13:30 until 16:00." in html
     assert "Thursday 12 March 2026, from 13:30 until 16:00" in html
     assert "You are not on duty now." in html  # planned is not now
 
     with tenant_context(org_a):
-        planned = DutyPeriod.objects.get(volunteer=volunteer)
+        planned = DutyPeriod.objects.get(volunteer=volunteer_a)
     response = as_volunteer.post(f"/questions/duty/{planned.pk}/remove/", follow=True)
     assert "The planned period is removed." in response.content.decode()
-    assert periods(org_a, volunteer) == []
+    assert periods(org_a, volunteer_a) == []
 
 
-def test_a_planned_period_may_not_overlap_another(as_volunteer, org_a, volunteer):
+def test_a_planned_period_may_not_overlap_another(as_volunteer, org_a, volunteer_a):
     assert plan(as_volunteer, day="2026-03-12", starts="13:30", ends="16:00").status_code == 302
     response = plan(as_volunteer, day="2026-03-12", starts="15:00", ends="17:00")
     assert response.status_code == 200
     assert "You are already on duty at part of that time." in response.content.decode()
     assert 'value="15:00"' in response.content.decode()
-    assert periods(org_a, volunteer) == [(at(13, 30, days=2), at(16, days=2))]
+    assert periods(org_a, volunteer_a) == [(at(13, 30, days=2), at(16, days=2))]
     assert plan(as_volunteer, day="2026-03-12", starts="16:00", ends="17:00").status_code == 302
 
 
@@ -153,7 +149,7 @@ def test_a_planned_period_may_not_overlap_another(as_volunteer, org_a, volunteer
         ({"day": "2026-03-11", "starts": "10:00", "ends": "twaalf"}, "Write the time like 12:00."),
     ],
 )
-def test_planning_with_bad_input_says_what_is_wrong_and_keeps_it(as_volunteer, org_a, volunteer, data, message):
+def test_planning_with_bad_input_says_what_is_wrong_and_keeps_it(as_volunteer, org_a, volunteer_a, data, message):
     response = plan(as_volunteer, **data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -162,7 +158,7 @@ def test_planning_with_bad_input_says_what_is_wrong_and_keeps_it(as_volunteer, o
     for value in data.values():
         if value:
             assert f'value="{value}"' in html
-    assert periods(org_a, volunteer) == []
+    assert periods(org_a, volunteer_a) == []
 
 
 @pytest.mark.parametrize(
@@ -175,18 +171,18 @@ def test_planning_with_bad_input_says_what_is_wrong_and_keeps_it(as_volunteer, o
         ("2026-03-12", "09:30", "11.00"),
     ],
 )
-def test_days_and_times_are_understood_as_people_write_them(as_volunteer, org_a, volunteer, day, starts, ends):
+def test_days_and_times_are_understood_as_people_write_them(as_volunteer, org_a, volunteer_a, day, starts, ends):
     assert plan(as_volunteer, day=day, starts=starts, ends=ends).status_code == 302
-    assert periods(org_a, volunteer) == [(at(9, 30, days=2), at(11, days=2))]
+    assert periods(org_a, volunteer_a) == [(at(9, 30, days=2), at(11, days=2))]
 
 
 def test_a_started_period_cannot_be_removed_and_others_periods_are_404(
-    as_volunteer, org_a, volunteer, make_user, clock
+    as_volunteer, org_a, volunteer_a, make_user, clock
 ):
-    colleague = make_user(org_a, role="volunteer", requester_kind="")
+    colleague = make_user(org_a, role=Role.VOLUNTEER, requester_kind="")
     with tenant_context(org_a):
         theirs = services.duty_plan(actor=colleague, starts_at=at(14), ends_at=at(16))
-        mine = services.duty_plan(actor=volunteer, starts_at=at(10, 30), ends_at=at(12))
+        mine = services.duty_plan(actor=volunteer_a, starts_at=at(10, 30), ends_at=at(12))
     assert as_volunteer.post(f"/questions/duty/{theirs.pk}/remove/").status_code == 404
     assert as_volunteer.post("/questions/duty/999999/remove/").status_code == 404
     clock.shift(timedelta(hours=1))
@@ -197,8 +193,8 @@ def test_a_started_period_cannot_be_removed_and_others_periods_are_404(
 
 
 def test_others_on_duty_are_shown_by_first_name_only(as_volunteer, org_a, make_user):
-    karel = make_user(org_a, role="volunteer", requester_kind="", full_name="Karel de Vries")
-    later = make_user(org_a, role="volunteer", requester_kind="", full_name="Lotte Later")
+    karel = make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Karel de Vries")
+    later = make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Lotte Later")
     with tenant_context(org_a):
         services.duty_start(actor=karel, until=at(12))
         services.duty_plan(actor=later, starts_at=at(15), ends_at=at(17))
@@ -212,9 +208,9 @@ def test_volunteers_find_the_duty_page_from_the_start_page_and_the_queue(as_volu
     assert 'href="/questions/duty/"' in as_volunteer.get("/questions/").content.decode()
 
 
-@pytest.mark.parametrize("role", ["requester", "manager", "professional"])
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.MANAGER, Role.PROFESSIONAL])
 def test_other_roles_get_404(clock, client_a, org_a, make_user, role):
-    user = make_user(org_a, role=role, requester_kind="client" if role == "requester" else "")
+    user = make_user(org_a, role=role, requester_kind=RequesterKind.CLIENT if role == "requester" else "")
     sign_in(client_a, org_a, user)
     assert client_a.get("/questions/duty/").status_code == 404
     assert start(client_a, length="2").status_code == 404
@@ -225,10 +221,11 @@ def test_other_roles_get_404(clock, client_a, org_a, make_user, role):
         assert not DutyPeriod.objects.exists()
 
 
-def test_strangers_and_other_organisations_are_sent_to_sign_in(clock, client_a, client_b, org_a, org_b, make_user):
+def test_strangers_and_other_organisations_are_sent_to_sign_in(clock, client_a, client_b, org_a, org_b, volunteer_b):
     assert client_a.get("/questions/duty/").status_code == 302
     assert start(client_a, length="2").status_code == 302
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+    sign_in(client_b, org_b, volunteer_b)
+
     assert client_b.get("/questions/duty/").status_code == 200
     client_b.defaults["HTTP_HOST"] = org_a.host
     assert start(client_b, length="2").status_code == 302

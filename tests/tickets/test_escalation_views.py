@@ -7,8 +7,10 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from escalations.models import EscalationEntry
-from tests.conftest import english_client, sign_in
+from helpdesk.accounts.models import Role
+from tests.conftest import english_client
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import Message, Priority, Status, Ticket, TicketEvent, Tier
 
@@ -18,30 +20,19 @@ HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def volunteer(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
-
-
-@pytest.fixture
-def shadow(org_a, make_user):
-    """A professional's shadow account on organisation A, as the hand-off makes it."""
-    return make_user(org_a, role="professional", requester_kind="", full_name="Pieter Prof", public_user_id=4242)
-
-
-@pytest.fixture
 def ticket(org_a) -> Ticket:
     with tenant_context(org_a):
         return ticket_make(subject="Tablet blijft zwart", body="Het scherm is zwart.")
 
 
 @pytest.fixture
-def as_volunteer(client_a, org_a, volunteer):
-    return sign_in(client_a, org_a, volunteer)
+def as_volunteer(client_a, org_a, volunteer_a):
+    return sign_in(client_a, org_a, volunteer_a)
 
 
 @pytest.fixture
-def as_professional(org_a, shadow):
-    return sign_in(english_client(org_a.host), org_a, shadow)
+def as_professional(org_a, professional_a):
+    return sign_in(english_client(org_a.host), org_a, professional_a)
 
 
 def reload(org, ticket: Ticket) -> Ticket:
@@ -73,18 +64,18 @@ def test_question_page_offers_passing_on_with_plain_reasons(as_volunteer, ticket
     assert f'action="/questions/{ticket.number}/worry/"' in html
 
 
-def test_volunteer_escalates_with_a_reason_and_then_only_follows(as_volunteer, org_a, volunteer, ticket):
+def test_volunteer_escalates_with_a_reason_and_then_only_follows(as_volunteer, org_a, volunteer_a, ticket):
     as_volunteer.post(f"/questions/{ticket.number}/claim/")
     response = escalate(as_volunteer, ticket, reason="too_difficult", note="Ik kom er niet uit.")
     assert response.status_code == 302
     changed = reload(org_a, ticket)
     assert changed.tier == Tier.PROFESSIONAL and changed.escalation_reason == "too_difficult"
-    assert changed.assignee is None and changed.escalated_by_id == volunteer.pk
+    assert changed.assignee is None and changed.escalated_by_id == volunteer_a.pk
     row = index_row(org_a, ticket)
     assert row is not None and row.reason == "too_difficult" and row.status == changed.status
     with tenant_context(org_a):
         event = TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.ESCALATED)
-        assert event.actor == volunteer and event.to_value == "too_difficult"
+        assert event.actor == volunteer_a and event.to_value == "too_difficult"
         assert Message.objects.filter(ticket=ticket, is_internal=True, body="Ik kom er niet uit.").exists()
 
     page = as_volunteer.get(f"/questions/{ticket.number}/")
@@ -102,7 +93,7 @@ def test_volunteer_escalates_with_a_reason_and_then_only_follows(as_volunteer, o
     assert f"TSA-{ticket.number}" in as_volunteer.get("/questions/", {"mine": "on"}).content.decode()
 
 
-def test_after_escalation_a_volunteer_cannot_claim_answer_or_solve(as_volunteer, org_a, volunteer, ticket):
+def test_after_escalation_a_volunteer_cannot_claim_answer_or_solve(as_volunteer, org_a, volunteer_a, ticket):
     escalate(as_volunteer, ticket, reason="needs_supplier")
     response = as_volunteer.post(f"/questions/{ticket.number}/claim/", follow=True)
     assert "The professionals have this question now." in response.content.decode()
@@ -152,9 +143,9 @@ def test_escalating_twice_is_told_plainly(as_volunteer, org_a, ticket):
 
 
 def test_a_question_held_by_a_colleague_is_not_passed_on_by_someone_else(
-    as_volunteer, org_a, make_user, ticket, volunteer
+    as_volunteer, org_a, make_user, ticket, volunteer_a
 ):
-    colleague = make_user(org_a, role="volunteer", requester_kind="", full_name="Karel Collega")
+    colleague = make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Karel Collega")
     with tenant_context(org_a):
         services.ticket_claim(ticket=ticket, actor=colleague)
     assert "/escalate/" not in as_volunteer.get(f"/questions/{ticket.number}/").content.decode()
@@ -163,9 +154,9 @@ def test_a_question_held_by_a_colleague_is_not_passed_on_by_someone_else(
     assert reload(org_a, ticket).tier == Tier.VOLUNTEER
 
 
-def test_escalating_a_closed_question_is_told_plainly(as_volunteer, org_a, volunteer, ticket):
+def test_escalating_a_closed_question_is_told_plainly(as_volunteer, org_a, volunteer_a, ticket):
     with tenant_context(org_a):
-        services.ticket_close(ticket=ticket, actor=volunteer)
+        services.ticket_close(ticket=ticket, actor=volunteer_a)
     response = escalate(as_volunteer, ticket, reason="too_difficult")
     assert "This question is closed." in as_volunteer.get(response["Location"]).content.decode()
     assert reload(org_a, ticket).tier == Tier.VOLUNTEER and index_row(org_a, ticket) is None
@@ -224,7 +215,7 @@ def test_escalating_as_a_safety_worry_tells_the_contact_person(
 
 
 def test_marking_a_worry_makes_it_urgent_escalates_and_mails_the_contact_person(
-    as_volunteer, org_a, volunteer, ticket, mailoutbox, django_capture_on_commit_callbacks
+    as_volunteer, org_a, volunteer_a, ticket, mailoutbox, django_capture_on_commit_callbacks
 ):
     org_a.contact_person_email = "contact@zorggroep-a.example"
     org_a.save()
@@ -240,7 +231,7 @@ def test_marking_a_worry_makes_it_urgent_escalates_and_mails_the_contact_person(
     assert [mail.to for mail in mailoutbox] == [["contact@zorggroep-a.example"]]
     assert index_row(org_a, ticket) is not None
     with tenant_context(org_a):
-        assert TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.WORRY, actor=volunteer).exists()
+        assert TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.WORRY, actor=volunteer_a).exists()
     # Once marked, the button is gone; pressing again changes nothing and sends nothing.
     assert f'action="/questions/{ticket.number}/worry/"' not in html
     with django_capture_on_commit_callbacks(execute=True):
@@ -266,7 +257,7 @@ def test_the_queue_says_in_words_which_questions_are_with_the_professionals(as_v
 
 
 def test_professional_takes_over_answers_and_hands_back_with_a_note(
-    as_volunteer, as_professional, org_a, shadow, ticket
+    as_volunteer, as_professional, org_a, professional_a, ticket
 ):
     escalate(as_volunteer, ticket, reason="too_difficult")
 
@@ -279,13 +270,13 @@ def test_professional_takes_over_answers_and_hands_back_with_a_note(
     response = as_professional.post(f"/questions/{ticket.number}/take-over/", follow=True)
     assert "You took this question over." in response.content.decode()
     taken = reload(org_a, ticket)
-    assert taken.assignee == shadow and taken.status == Status.IN_PROGRESS
+    assert taken.assignee == professional_a and taken.status == Status.IN_PROGRESS
     row = index_row(org_a, ticket)
-    assert row.taken_by_id == 4242 and row.taken_by_name == "Pieter Prof"
+    assert row.taken_by_id == 4242 and row.taken_by_name == "Pieter Professional"
 
     assert as_professional.post(f"/questions/{ticket.number}/reply/", {"body": "Ik bel u morgen."}).status_code == 302
     with tenant_context(org_a):
-        assert Message.objects.filter(ticket=ticket, is_internal=False, author=shadow).exists()
+        assert Message.objects.filter(ticket=ticket, is_internal=False, author=professional_a).exists()
 
     # A note is required to hand back.
     response = as_professional.post(f"/questions/{ticket.number}/hand-back/", {"hand_back-note": "  "})
@@ -314,7 +305,7 @@ def test_professional_takes_over_answers_and_hands_back_with_a_note(
 
 def test_a_late_take_over_is_told_plainly(as_volunteer, as_professional, org_a, make_user, ticket):
     escalate(as_volunteer, ticket, reason="too_difficult")
-    other = make_user(org_a, role="professional", requester_kind="", full_name="Olga Andere", public_user_id=4343)
+    other = make_user(org_a, role=Role.PROFESSIONAL, requester_kind="", full_name="Olga Andere", public_user_id=4343)
     with tenant_context(org_a):
         services.ticket_take_over(ticket=ticket, actor=other)
     response = as_professional.post(f"/questions/{ticket.number}/take-over/", follow=True)
@@ -330,7 +321,7 @@ def test_take_over_of_a_question_with_the_volunteers_is_explained(as_professiona
     assert reload(org_a, ticket).assignee is None
 
 
-def test_volunteers_and_managers_cannot_take_over_or_hand_back(as_volunteer, client_a, org_a, make_user, ticket):
+def test_volunteers_and_managers_cannot_take_over_or_hand_back(as_volunteer, client_a, org_a, ticket):
     escalate(as_volunteer, ticket, reason="too_difficult")
     assert as_volunteer.post(f"/questions/{ticket.number}/take-over/").status_code == 404
     assert as_volunteer.post(f"/questions/{ticket.number}/hand-back/", {"hand_back-note": "x"}).status_code == 404
@@ -340,7 +331,7 @@ def test_volunteers_and_managers_cannot_take_over_or_hand_back(as_volunteer, cli
 # --- The cap on questions held at once ---------------------------------------------------------------
 
 
-def test_the_cap_on_held_questions_is_told_in_words(as_volunteer, org_a, volunteer):
+def test_the_cap_on_held_questions_is_told_in_words(as_volunteer, org_a, volunteer_a):
     org_a.max_open_per_volunteer = 2
     org_a.save()
     with tenant_context(org_a):
@@ -353,14 +344,15 @@ def test_the_cap_on_held_questions_is_told_in_words(as_volunteer, org_a, volunte
     # Passing one on frees a place.
     escalate(as_volunteer, held[0], reason="too_much_now")
     as_volunteer.post(f"/questions/{held[2].number}/claim/")
-    assert reload(org_a, held[2]).assignee == volunteer
+    assert reload(org_a, held[2]).assignee == volunteer_a
 
 
 # --- Who may not ------------------------------------------------------------------------------------
 
 
-def test_manager_reads_but_cannot_escalate_or_mark_a_worry(client_a, org_a, make_user, ticket):
-    sign_in(client_a, org_a, make_user(org_a, role="manager", requester_kind=""))
+def test_manager_reads_but_cannot_escalate_or_mark_a_worry(client_a, org_a, ticket, manager_a):
+    sign_in(client_a, org_a, manager_a)
+
     html = client_a.get(f"/questions/{ticket.number}/").content.decode()
     assert "/escalate/" not in html and "/worry/" not in html
     assert escalate(client_a, ticket, reason="too_difficult").status_code == 404
@@ -371,10 +363,10 @@ def test_manager_reads_but_cannot_escalate_or_mark_a_worry(client_a, org_a, make
 
 
 def test_requester_cannot_escalate_their_own_question(client_a, org_a, make_user):
-    requester = make_user(org_a, role="requester")
+    requester_a = make_user(org_a, role=Role.REQUESTER)
     with tenant_context(org_a):
-        own = ticket_make(requester=requester)
-    sign_in(client_a, org_a, requester)
+        own = ticket_make(requester=requester_a)
+    sign_in(client_a, org_a, requester_a)
     assert escalate(client_a, own, reason="too_difficult").status_code == 404
     assert client_a.post(f"/questions/{own.number}/worry/").status_code == 404
     assert reload(org_a, own).tier == Tier.VOLUNTEER
@@ -392,13 +384,14 @@ def test_strangers_are_sent_to_sign_in(client_a, ticket):
     assert client_a.get(f"/questions/{ticket.number}/escalate/").status_code == 405
 
 
-def test_another_organisations_question_is_404(org_a, org_b, make_user, client_b, ticket):
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+def test_another_organisations_question_is_404(org_a, org_b, make_user, client_b, ticket, volunteer_b):
+    sign_in(client_b, org_b, volunteer_b)
+
     with tenant_context(org_b):
         assert not Ticket.objects.filter(number=ticket.number).exists()
     assert escalate(client_b, ticket, reason="too_difficult").status_code == 404
     assert client_b.post(f"/questions/{ticket.number}/worry/").status_code == 404
-    pro_b = make_user(org_b, role="professional", requester_kind="", public_user_id=5151)
+    pro_b = make_user(org_b, role=Role.PROFESSIONAL, requester_kind="", public_user_id=5151)
     sign_in(client_b, org_b, pro_b)
     assert client_b.post(f"/questions/{ticket.number}/take-over/").status_code == 404
     # Their session carried to organisation A's host counts for nothing there.

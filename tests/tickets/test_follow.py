@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from helpdesk.accounts.models import Role
 from tests.conftest import english_client
 from tests.factories import UserFactory, ticket_make
 from tickets import services
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def asked(org_a):
     with tenant_context(org_a):
-        volunteer = UserFactory(role="volunteer", requester_kind="")
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
         ticket = ticket_make(contact_name="Piet Jansen", contact_email="Piet@Example.org", contact_phone="06-1234 5678")
         services.reply_post(ticket=ticket, actor=volunteer, body="Staat de stekker erin?")
         services.note_add(ticket=ticket, actor=volunteer, body="Geheime notitie")
@@ -95,7 +96,7 @@ def test_each_answer_is_mailed_with_a_link_that_opens_the_question(
     org_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     with tenant_context(org_a):
-        volunteer = UserFactory(role="volunteer", requester_kind="")
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
         ticket = ticket_make(contact_name="Piet", contact_email="piet@example.org")
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
+from helpdesk.accounts.models import Role
 from tests.factories import UserFactory, ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import NotificationPreference, Ticket
 from tickets.tasks import send_daily_digests
@@ -19,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def helpers(in_org):
-    right_away = UserFactory(role="volunteer", requester_kind="", email="nu@example.org")
-    daily = UserFactory(role="volunteer", requester_kind="", email="dag@example.org")
-    never = UserFactory(role="volunteer", requester_kind="", email="nooit@example.org")
-    UserFactory(role="volunteer", requester_kind="", email="weg@example.org", is_active=False)
-    UserFactory(role="requester", email="vraag@example.org")
+    right_away = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="nu@example.org")
+    daily = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="dag@example.org")
+    never = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="nooit@example.org")
+    UserFactory(role=Role.VOLUNTEER, requester_kind="", email="weg@example.org", is_active=False)
+    UserFactory(role=Role.REQUESTER, email="vraag@example.org")
     services.notification_preference_set(user=daily, new_questions="daily")
     services.notification_preference_set(user=never, new_questions="never")
     return right_away, daily, never
@@ -42,8 +43,8 @@ def test_a_new_question_mails_the_helpers_who_want_it_right_away(
 
 def test_the_daily_digest_lists_untaken_questions_of_the_last_day(org_a, mailoutbox):
     with tenant_context(org_a):
-        UserFactory(role="volunteer", requester_kind="", email="nu@example.org")
-        daily = UserFactory(role="volunteer", requester_kind="", email="dag@example.org")
+        UserFactory(role=Role.VOLUNTEER, requester_kind="", email="nu@example.org")
+        daily = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="dag@example.org")
         services.notification_preference_set(user=daily, new_questions="daily")
         fresh = ticket_make(subject="Vers")
         old = ticket_make(subject="Oud")
@@ -58,14 +59,14 @@ def test_the_daily_digest_lists_untaken_questions_of_the_last_day(org_a, mailout
 
 def test_no_digest_when_nothing_is_new(org_a, mailoutbox):
     with tenant_context(org_a):
-        daily = UserFactory(role="volunteer", requester_kind="", email="dag@example.org")
+        daily = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="dag@example.org")
         services.notification_preference_set(user=daily, new_questions="daily")
     assert send_daily_digests.apply().get() == 0
     assert mailoutbox == []
 
 
 def test_a_volunteer_chooses_on_the_page(client_a, org_a, make_user):
-    volunteer = make_user(org_a, role="volunteer", requester_kind="")
+    volunteer = make_user(org_a, role=Role.VOLUNTEER, requester_kind="")
     sign_in(client_a, org_a, volunteer)
     page = client_a.get("/questions/notifications/")
     assert page.status_code == 200
@@ -76,13 +77,14 @@ def test_a_volunteer_chooses_on_the_page(client_a, org_a, make_user):
     assert client_a.post("/questions/notifications/", {"new_questions": "hourly"}).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["requester", "manager"])
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.MANAGER])
 def test_the_page_is_refused_to_roles_that_do_not_help(client_a, org_a, make_user, role):
     sign_in(client_a, org_a, make_user(org_a, role=role))
     assert client_a.get("/questions/notifications/").status_code == 404
 
 
-def test_the_page_is_refused_from_another_organisation(client_b, org_a, org_b, make_user):
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+def test_the_page_is_refused_from_another_organisation(client_b, org_a, org_b, volunteer_b):
+    sign_in(client_b, org_b, volunteer_b)
+
     client_b.defaults["HTTP_HOST"] = org_a.host
     assert client_b.get("/questions/notifications/").status_code == 302

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 from PIL import Image
 
-from tests.conftest import sign_in
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets.models import Attachment, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -46,18 +46,13 @@ def upload(name: str, content: bytes, content_type: str = "image/png") -> Simple
 
 
 @pytest.fixture
-def volunteer(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="")
-
-
-@pytest.fixture
 def ticket(org_a):
     with tenant_context(org_a):
         return ticket_make(contact_name="Piet", contact_email="piet@example.org")
 
 
-def test_a_helper_adds_a_photo_that_is_cleaned_and_served_to_helpers(client_a, org_a, volunteer, ticket):
-    sign_in(client_a, org_a, volunteer)
+def test_a_helper_adds_a_photo_that_is_cleaned_and_served_to_helpers(client_a, org_a, volunteer_a, ticket):
+    sign_in(client_a, org_a, volunteer_a)
     response = client_a.post(
         f"/questions/{ticket.number}/photos/",
         {"photo-photo": upload("IMG_001.jpg", image_bytes("JPEG", exif=True), "image/jpeg")},
@@ -75,8 +70,8 @@ def test_a_helper_adds_a_photo_that_is_cleaned_and_served_to_helpers(client_a, o
     assert "private" in served["Cache-Control"] or "no-cache" in served["Cache-Control"]
 
 
-def test_photos_are_stored_in_the_organisations_own_folder(client_a, org_a, volunteer, ticket, tmp_path):
-    sign_in(client_a, org_a, volunteer)
+def test_photos_are_stored_in_the_organisations_own_folder(client_a, org_a, volunteer_a, ticket, tmp_path):
+    sign_in(client_a, org_a, volunteer_a)
     client_a.post(f"/questions/{ticket.number}/photos/", {"photo-photo": upload("a.png", image_bytes())})
     stored = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(stored) == 1 and stored[0].relative_to(tmp_path).parts[0] == org_a.schema_name
@@ -94,9 +89,9 @@ def test_photos_are_stored_in_the_organisations_own_folder(client_a, org_a, volu
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_stored(
-    client_a, org_a, volunteer, ticket, tmp_path, name, content, content_type
+    client_a, org_a, volunteer_a, ticket, tmp_path, name, content, content_type
 ):
-    sign_in(client_a, org_a, volunteer)
+    sign_in(client_a, org_a, volunteer_a)
     response = client_a.post(
         f"/questions/{ticket.number}/photos/", {"photo-photo": upload(name, content, content_type)}, follow=True
     )
@@ -108,11 +103,11 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
-def test_a_too_large_photo_is_refused(client_a, org_a, volunteer, ticket, monkeypatch):
+def test_a_too_large_photo_is_refused(client_a, org_a, volunteer_a, ticket, monkeypatch):
     from tickets import uploads
 
     monkeypatch.setattr(uploads, "PHOTO_MAX_BYTES", 100)
-    sign_in(client_a, org_a, volunteer)
+    sign_in(client_a, org_a, volunteer_a)
     response = client_a.post(
         f"/questions/{ticket.number}/photos/",
         {"photo-photo": upload("big.png", image_bytes(size=(400, 400)))},
@@ -144,13 +139,14 @@ def test_the_requester_adds_a_photo_and_strangers_cannot_see_it(client_a, org_a,
 
 
 def test_managers_see_photos_but_do_not_add_them_and_other_organisations_see_nothing(
-    client_a, client_b, org_a, org_b, make_user, volunteer, ticket
+    client_a, client_b, org_a, org_b, volunteer_a, ticket, volunteer_b, manager_a
 ):
-    sign_in(client_a, org_a, volunteer)
+    sign_in(client_a, org_a, volunteer_a)
     client_a.post(f"/questions/{ticket.number}/photos/", {"photo-photo": upload("a.png", image_bytes())})
     with tenant_context(org_a):
         photo = Attachment.objects.get()
-    sign_in(client_a, org_a, make_user(org_a, role="manager", requester_kind=""))
+    sign_in(client_a, org_a, manager_a)
+
     assert client_a.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 200
     assert (
         client_a.post(
@@ -158,5 +154,6 @@ def test_managers_see_photos_but_do_not_add_them_and_other_organisations_see_not
         ).status_code
         == 404
     )
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+    sign_in(client_b, org_b, volunteer_b)
+
     assert client_b.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 404

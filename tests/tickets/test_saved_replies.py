@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.conftest import sign_in
+from helpdesk.accounts.models import Role
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import SavedReply
 
@@ -15,15 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def saved(org_a, make_user):
-    manager = make_user(org_a, role="manager", requester_kind="")
+    manager = make_user(org_a, role=Role.MANAGER, requester_kind="")
     with tenant_context(org_a):
         return services.saved_reply_create(
             actor=manager, title="Opnieuw opstarten", body="Zet de tablet uit.\nWacht 10 tellen. <Zet hem aan>."
         )
 
 
-def test_a_manager_adds_and_removes_saved_replies(client_a, org_a, make_user):
-    sign_in(client_a, org_a, make_user(org_a, role="manager", requester_kind=""))
+def test_a_manager_adds_and_removes_saved_replies(client_a, org_a, manager_a):
+    sign_in(client_a, org_a, manager_a)
+
     assert (
         client_a.post("/questions/saved-replies/", {"title": "Wifi", "body": "Staat de wifi aan?"}).status_code == 302
     )
@@ -40,7 +42,7 @@ def test_a_manager_adds_and_removes_saved_replies(client_a, org_a, make_user):
 def test_a_volunteer_puts_a_saved_reply_in_the_answer(client_a, org_a, make_user, saved):
     with tenant_context(org_a):
         ticket = ticket_make()
-    sign_in(client_a, org_a, make_user(org_a, role="volunteer", requester_kind=""))
+    sign_in(client_a, org_a, make_user(org_a, role=Role.VOLUNTEER, requester_kind=""))
     page = client_a.get(f"/questions/{ticket.number}/").content.decode()
     assert "Opnieuw opstarten" in page and "Zet de tablet uit." not in page
     page = client_a.get(f"/questions/{ticket.number}/", {"saved": saved.pk}).content.decode()
@@ -48,7 +50,7 @@ def test_a_volunteer_puts_a_saved_reply_in_the_answer(client_a, org_a, make_user
     assert client_a.get(f"/questions/{ticket.number}/", {"saved": "99999"}).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["volunteer", "requester"])
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REQUESTER])
 def test_other_roles_cannot_change_saved_replies(client_a, org_a, make_user, saved, role):
     sign_in(client_a, org_a, make_user(org_a, role=role))
     assert client_a.get("/questions/saved-replies/").status_code == 404
@@ -58,7 +60,8 @@ def test_other_roles_cannot_change_saved_replies(client_a, org_a, make_user, sav
         assert SavedReply.objects.count() == 1
 
 
-def test_another_organisation_does_not_see_these_saved_replies(client_b, org_b, make_user, saved):
-    sign_in(client_b, org_b, make_user(org_b, role="manager", requester_kind=""))
+def test_another_organisation_does_not_see_these_saved_replies(client_b, org_b, saved, manager_b):
+    sign_in(client_b, org_b, manager_b)
+
     assert "Opnieuw opstarten" not in client_b.get("/questions/saved-replies/").content.decode()
     assert client_b.post(f"/questions/saved-replies/{saved.pk}/delete/").status_code == 404

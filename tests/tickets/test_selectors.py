@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from helpdesk.accounts.models import Role
 from tenants.models import Product
 from tests.factories import UserFactory, ticket_make
 from tickets import services
@@ -16,11 +17,6 @@ from tickets.models import BottleneckCause, Status, Ticket
 from tickets.selectors import QueueFilters, queue_for, tickets_of_requester
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def volunteer(in_org):
-    return UserFactory(role="volunteer", requester_kind="")
 
 
 def aged(ticket: Ticket, minutes: int) -> Ticket:
@@ -32,36 +28,36 @@ def refs(tickets) -> list[int]:
     return [t.number for t in tickets]
 
 
-def test_unassigned_first_then_oldest_first(in_org, volunteer):
+def test_unassigned_first_then_oldest_first(in_org, volunteer_a):
     old_taken = aged(ticket_make(subject="oud, in behandeling"), 90)
-    services.ticket_claim(ticket=old_taken, actor=volunteer)
+    services.ticket_claim(ticket=old_taken, actor=volunteer_a)
     new_free = aged(ticket_make(subject="nieuw"), 5)
     old_free = aged(ticket_make(subject="oud"), 60)
     newer_taken = aged(ticket_make(subject="nieuwer, in behandeling"), 30)
-    services.ticket_claim(ticket=newer_taken, actor=volunteer)
-    assert refs(queue_for(volunteer)) == refs([old_free, new_free, old_taken, newer_taken])
+    services.ticket_claim(ticket=newer_taken, actor=volunteer_a)
+    assert refs(queue_for(volunteer_a)) == refs([old_free, new_free, old_taken, newer_taken])
 
 
-def test_the_queue_holds_open_questions_unless_a_status_is_asked(in_org, volunteer):
+def test_the_queue_holds_open_questions_unless_a_status_is_asked(in_org, volunteer_a):
     open_ticket = ticket_make()
-    solved = services.ticket_resolve(ticket=ticket_make(), actor=volunteer, cause=BottleneckCause.OTHER)
-    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer)
-    assert refs(queue_for(volunteer)) == [open_ticket.number]
-    assert refs(queue_for(volunteer, QueueFilters(status=Status.RESOLVED))) == [solved.number]
-    assert refs(queue_for(volunteer, QueueFilters(status=Status.CLOSED))) == [closed.number]
-    assert refs(queue_for(volunteer, QueueFilters(status="nonsense"))) == [open_ticket.number]
+    solved = services.ticket_resolve(ticket=ticket_make(), actor=volunteer_a, cause=BottleneckCause.OTHER)
+    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer_a)
+    assert refs(queue_for(volunteer_a)) == [open_ticket.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(status=Status.RESOLVED))) == [solved.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(status=Status.CLOSED))) == [closed.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(status="nonsense"))) == [open_ticket.number]
 
 
-def test_filters_for_mine_unassigned_and_product(in_org, volunteer):
-    other = UserFactory(role="volunteer", requester_kind="")
-    mine = services.ticket_claim(ticket=ticket_make(), actor=volunteer)
+def test_filters_for_mine_unassigned_and_product(in_org, volunteer_a):
+    other = UserFactory(role=Role.VOLUNTEER, requester_kind="")
+    mine = services.ticket_claim(ticket=ticket_make(), actor=volunteer_a)
     theirs = services.ticket_claim(ticket=ticket_make(), actor=other)
     free_alarm = ticket_make(product_slug="persoonlijk-alarm")
     alarm = Product.objects.get(slug="persoonlijk-alarm")
-    assert refs(queue_for(volunteer, QueueFilters(mine=True))) == [mine.number]
-    assert refs(queue_for(volunteer, QueueFilters(unassigned=True))) == [free_alarm.number]
-    assert refs(queue_for(volunteer, QueueFilters(product=alarm.pk))) == [free_alarm.number]
-    assert theirs.number in refs(queue_for(volunteer))
+    assert refs(queue_for(volunteer_a, QueueFilters(mine=True))) == [mine.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(unassigned=True))) == [free_alarm.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(product=alarm.pk))) == [free_alarm.number]
+    assert theirs.number in refs(queue_for(volunteer_a))
 
 
 @pytest.mark.parametrize(
@@ -73,28 +69,28 @@ def test_filters_for_mine_unassigned_and_product(in_org, volunteer):
         ("Ik kan niet inloggen op de app", "INLOGGEN"),
     ],
 )
-def test_search_uses_dutch_stemming(in_org, volunteer, stored, asked):
+def test_search_uses_dutch_stemming(in_org, volunteer_a, stored, asked):
     wanted = ticket_make(subject="Vraag", body=stored)
     ticket_make(subject="Iets anders", body="De medicijnen komen te laat")
-    assert refs(queue_for(volunteer, QueueFilters(q=asked))) == [wanted.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(q=asked))) == [wanted.number]
 
 
-def test_search_looks_in_the_subject_too(in_org, volunteer):
+def test_search_looks_in_the_subject_too(in_org, volunteer_a):
     wanted = ticket_make(subject="Knop van de polsband", body="Hij doet niets.")
-    assert refs(queue_for(volunteer, QueueFilters(q="polsbanden"))) == [wanted.number]
+    assert refs(queue_for(volunteer_a, QueueFilters(q="polsbanden"))) == [wanted.number]
 
 
-def test_search_by_reference_number_in_any_spelling(in_org, volunteer):
+def test_search_by_reference_number_in_any_spelling(in_org, volunteer_a):
     wanted = ticket_make()
     ticket_make()
     for asked in (wanted.reference, wanted.reference.lower(), f"tsa {wanted.number}", str(wanted.number)):
-        assert refs(queue_for(volunteer, QueueFilters(q=asked))) == [wanted.number], asked
+        assert refs(queue_for(volunteer_a, QueueFilters(q=asked))) == [wanted.number], asked
 
 
-def test_hostile_search_text_is_just_text(in_org, volunteer):
+def test_hostile_search_text_is_just_text(in_org, volunteer_a):
     ticket_make(body="gewone vraag")
     for asked in ("'; DROP TABLE tickets_ticket; --", "a & | ! (", '"unclosed', "<script>"):
-        assert list(queue_for(volunteer, QueueFilters(q=asked))) == []
+        assert list(queue_for(volunteer_a, QueueFilters(q=asked))) == []
 
 
 def queries_of(action) -> list[str]:
@@ -104,12 +100,12 @@ def queries_of(action) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]
 
 
-def test_the_queue_costs_one_query_however_many_rows(in_org, volunteer):
+def test_the_queue_costs_one_query_however_many_rows(in_org, volunteer_a):
     for _ in range(3):
-        services.ticket_claim(ticket=ticket_make(requester=UserFactory()), actor=volunteer)
+        services.ticket_claim(ticket=ticket_make(requester=UserFactory()), actor=volunteer_a)
 
     def render_rows() -> None:
-        for t in queue_for(volunteer):
+        for t in queue_for(volunteer_a):
             str((t.number, t.product.name, t.assignee, t.requester, t.get_status_display()))
 
     assert len(queries_of(render_rows)) == 1
@@ -118,28 +114,26 @@ def test_the_queue_costs_one_query_however_many_rows(in_org, volunteer):
     assert len(queries_of(render_rows)) == 1
 
 
-def test_a_requester_sees_only_their_own_questions_newest_first(in_org):
-    riet, kees = UserFactory(), UserFactory()
-    first = aged(ticket_make(requester=riet), 10)
-    second = ticket_make(requester=riet)
-    ticket_make(requester=kees)
-    assert refs(tickets_of_requester(riet)) == [second.number, first.number]
+def test_a_requester_sees_only_their_own_questions_newest_first(in_org, requester_a, second_requester_a):
+    first = aged(ticket_make(requester=requester_a), 10)
+    second = ticket_make(requester=requester_a)
+    ticket_make(requester=second_requester_a)
+    assert refs(tickets_of_requester(requester_a)) == [second.number, first.number]
 
 
-def test_unread_until_the_helper_opens_it_and_again_after_new_activity(in_org, volunteer):
-    requester = UserFactory()
-    ticket = ticket_make(requester=requester)
+def test_unread_until_the_helper_opens_it_and_again_after_new_activity(in_org, volunteer_a, requester_a):
+    ticket = ticket_make(requester=requester_a)
 
     def unread() -> bool:
-        return queue_for(volunteer).get(pk=ticket.pk).unread
+        return queue_for(volunteer_a).get(pk=ticket.pk).unread
 
     assert unread()
-    services.ticket_mark_read(ticket=ticket, user=volunteer)
+    services.ticket_mark_read(ticket=ticket, user=volunteer_a)
     assert not unread()
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now() + timedelta(seconds=1))
     assert unread()
-    services.ticket_mark_read(ticket=ticket, user=volunteer)
+    services.ticket_mark_read(ticket=ticket, user=volunteer_a)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now() - timedelta(seconds=1))
     assert not unread()
-    other = UserFactory(role="volunteer", requester_kind="")
+    other = UserFactory(role=Role.VOLUNTEER, requester_kind="")
     assert queue_for(other).get(pk=ticket.pk).unread

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from helpdesk.accounts.models import AuditEvent
-from tests.conftest import sign_in
+from helpdesk.accounts.models import AuditEvent, Role
 from tests.factories import ticket_make
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import Message, Status, Ticket
 
@@ -17,24 +17,14 @@ HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def volunteer(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Vrijwilliger")
-
-
-@pytest.fixture
-def requester(org_a, make_user):
-    return make_user(org_a, role="requester", full_name="Riet Vraagsteller")
-
-
-@pytest.fixture
-def ticket(org_a, requester) -> Ticket:
+def ticket(org_a, requester_a) -> Ticket:
     with tenant_context(org_a):
-        return ticket_make(requester=requester, subject="Tablet blijft zwart", body="Het scherm is zwart.")
+        return ticket_make(requester=requester_a, subject="Tablet blijft zwart", body="Het scherm is zwart.")
 
 
 @pytest.fixture
-def as_volunteer(client_a, org_a, volunteer):
-    return sign_in(client_a, org_a, volunteer)
+def as_volunteer(client_a, org_a, volunteer_a):
+    return sign_in(client_a, org_a, volunteer_a)
 
 
 def ref(ticket: Ticket) -> str:
@@ -85,15 +75,14 @@ def test_hostile_text_is_shown_escaped_in_the_queue(as_volunteer, org_a):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize("role", ["requester"])
+@pytest.mark.parametrize("role", [Role.REQUESTER])
 def test_refused_roles_get_404_on_the_queue(client_a, org_a, make_user, role):
     sign_in(client_a, org_a, make_user(org_a, role=role))
     assert client_a.get("/questions/").status_code == 404
 
 
-def test_manager_reads_the_queue_and_question_but_cannot_work(client_a, org_a, make_user, ticket):
-    manager = make_user(org_a, role="manager", requester_kind="")
-    sign_in(client_a, org_a, manager)
+def test_manager_reads_the_queue_and_question_but_cannot_work(client_a, org_a, ticket, manager_a):
+    sign_in(client_a, org_a, manager_a)
     assert client_a.get("/questions/").status_code == 200
     page = client_a.get(f"/questions/{ticket.number}/")
     assert page.status_code == 200
@@ -111,9 +100,8 @@ def test_strangers_are_sent_to_sign_in(client_a, ticket):
     assert client_a.post(f"/questions/{ticket.number}/claim/").status_code == 302
 
 
-def test_volunteer_of_another_organisation_cannot_reach_this_one(org_a, org_b, make_user, client_b, ticket):
-    other = make_user(org_b, role="volunteer", requester_kind="")
-    sign_in(client_b, org_b, other)
+def test_volunteer_of_another_organisation_cannot_reach_this_one(org_a, org_b, client_b, ticket, volunteer_b):
+    sign_in(client_b, org_b, volunteer_b)
     # On their own host, the number of organisation A's question is unknown.
     assert client_b.get(f"/questions/{ticket.number}/").status_code == 404
     assert client_b.post(f"/questions/{ticket.number}/claim/").status_code == 404
@@ -127,15 +115,15 @@ def test_volunteer_of_another_organisation_cannot_reach_this_one(org_a, org_b, m
 # --- The question page ---------------------------------------------------------------------------------
 
 
-def test_question_page_escapes_hostile_text_and_audits_the_look(as_volunteer, org_a, volunteer):
+def test_question_page_escapes_hostile_text_and_audits_the_look(as_volunteer, org_a, volunteer_a):
     with tenant_context(org_a):
         hostile = ticket_make(subject="Vraag", body=HOSTILE)
-        services.note_add(ticket=hostile, actor=volunteer, body=HOSTILE)
+        services.note_add(ticket=hostile, actor=volunteer_a, body=HOSTILE)
     html = as_volunteer.get(f"/questions/{hostile.number}/").content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert html.count("&lt;script&gt;") == 2
     with tenant_context(org_a):
-        assert AuditEvent.objects.filter(action="ticket_viewed", actor=volunteer, target_id=str(hostile.pk)).exists()
+        assert AuditEvent.objects.filter(action="ticket_viewed", actor=volunteer_a, target_id=str(hostile.pk)).exists()
 
 
 def test_unknown_question_and_unknown_action_are_404(as_volunteer, ticket):
@@ -144,20 +132,20 @@ def test_unknown_question_and_unknown_action_are_404(as_volunteer, ticket):
     assert as_volunteer.get(f"/questions/{ticket.number}/claim/").status_code == 405
 
 
-def test_claim_from_the_page(as_volunteer, org_a, ticket, volunteer):
+def test_claim_from_the_page(as_volunteer, org_a, ticket, volunteer_a):
     response = as_volunteer.post(f"/questions/{ticket.number}/claim/", follow=True)
     assert "You took this question" in response.content.decode()
     changed = reload(org_a, ticket)
-    assert changed.assignee == volunteer and changed.status == Status.IN_PROGRESS
+    assert changed.assignee == volunteer_a and changed.status == Status.IN_PROGRESS
 
 
-def test_a_late_claim_is_told_plainly(client_a, org_a, make_user, ticket, volunteer):
+def test_a_late_claim_is_told_plainly(client_a, org_a, make_user, ticket, volunteer_a):
     with tenant_context(org_a):
-        services.ticket_claim(ticket=ticket, actor=volunteer)
-    sign_in(client_a, org_a, make_user(org_a, role="volunteer", requester_kind=""))
+        services.ticket_claim(ticket=ticket, actor=volunteer_a)
+    sign_in(client_a, org_a, make_user(org_a, role=Role.VOLUNTEER, requester_kind=""))
     response = client_a.post(f"/questions/{ticket.number}/claim/", follow=True)
     assert "Vera Vrijwilliger took this question just before you." in response.content.decode()
-    assert reload(org_a, ticket).assignee == volunteer
+    assert reload(org_a, ticket).assignee == volunteer_a
 
 
 def test_reply_and_note_from_the_page(as_volunteer, org_a, ticket):
@@ -222,12 +210,12 @@ def test_change_product_and_topic_from_the_page(as_volunteer, org_a, ticket):
 # --- The requester ---------------------------------------------------------------------------------------
 
 
-def test_requester_follows_their_question_without_internal_notes(client_a, org_a, requester, volunteer, ticket):
+def test_requester_follows_their_question_without_internal_notes(client_a, org_a, requester_a, volunteer_a, ticket):
     with tenant_context(org_a):
-        services.reply_post(ticket=ticket, actor=volunteer, body="Staat de stekker erin?")
-        services.note_add(ticket=ticket, actor=volunteer, body="Geheime notitie")
-        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
-    sign_in(client_a, org_a, requester)
+        services.reply_post(ticket=ticket, actor=volunteer_a, body="Staat de stekker erin?")
+        services.note_add(ticket=ticket, actor=volunteer_a, body="Geheime notitie")
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
+    sign_in(client_a, org_a, requester_a)
     assert client_a.get(f"/questions/{ticket.number}/").url == f"/questions/{ticket.number}/follow/"
     html = client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
     assert "Staat de stekker erin?" in html and "Geheime notitie" not in html
@@ -236,18 +224,18 @@ def test_requester_follows_their_question_without_internal_notes(client_a, org_a
     assert reload(org_a, ticket).status == Status.IN_PROGRESS
 
 
-def test_a_requester_cannot_open_someone_elses_question(client_a, org_a, make_user, ticket):
-    sign_in(client_a, org_a, make_user(org_a, role="requester"))
+def test_a_requester_cannot_open_someone_elses_question(client_a, org_a, ticket, second_requester_a):
+    sign_in(client_a, org_a, second_requester_a)
     assert client_a.get(f"/questions/{ticket.number}/").status_code == 404
     assert client_a.get(f"/questions/{ticket.number}/follow/").status_code == 404
     assert client_a.post(f"/questions/{ticket.number}/follow/", {"body": "hoi"}).status_code == 404
     assert client_a.post(f"/questions/{ticket.number}/reply/", {"body": "hoi"}).status_code == 404
 
 
-def test_requester_says_solved_or_still_needs_help(client_a, org_a, requester, volunteer, ticket):
+def test_requester_says_solved_or_still_needs_help(client_a, org_a, requester_a, volunteer_a, ticket):
     with tenant_context(org_a):
-        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
-    sign_in(client_a, org_a, requester)
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
+    sign_in(client_a, org_a, requester_a)
     page = client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
     assert "This solved it" in page and "I still need help" in page
     client_a.post(f"/questions/{ticket.number}/follow/solved/")
@@ -257,9 +245,9 @@ def test_requester_says_solved_or_still_needs_help(client_a, org_a, requester, v
     assert client_a.get(f"/questions/{ticket.number}/follow/solved/").status_code == 405
 
 
-def test_helpers_and_others_cannot_press_the_requesters_buttons(as_volunteer, org_a, volunteer, ticket):
+def test_helpers_and_others_cannot_press_the_requesters_buttons(as_volunteer, org_a, volunteer_a, ticket):
     with tenant_context(org_a):
-        services.ticket_set_waiting(ticket=ticket, actor=volunteer)
+        services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
     assert as_volunteer.post(f"/questions/{ticket.number}/follow/solved/").status_code == 404
     assert as_volunteer.post(f"/questions/{ticket.number}/follow/help/").status_code == 404
     assert reload(org_a, ticket).status == Status.WAITING
@@ -288,14 +276,14 @@ def intake_data(**changes) -> dict[str, str]:
     return data
 
 
-def test_volunteer_records_a_phone_question_without_an_account(as_volunteer, org_a, volunteer):
+def test_volunteer_records_a_phone_question_without_an_account(as_volunteer, org_a, volunteer_a):
     response = as_volunteer.post("/questions/record/", intake_data(), follow=True)
     assert response.status_code == 200
     with tenant_context(org_a):
         ticket = Ticket.objects.get(subject="Tablet gaat niet aan")
         assert ticket.requester is None and ticket.channel == "phone" and ticket.priority == "urgent"
         assert ticket.on_behalf_of_name == "Mevrouw de Vries"
-        assert ticket.events.get().actor == volunteer
+        assert ticket.events.get().actor == volunteer_a
     assert f"Question {ref(ticket)} is recorded." in response.content.decode()
 
 
@@ -318,15 +306,16 @@ def test_intake_needs_a_way_to_answer_and_keeps_what_was_typed(as_volunteer, org
         assert not Ticket.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["requester", "manager"])
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.MANAGER])
 def test_intake_is_refused_to_roles_that_do_not_help(client_a, org_a, make_user, role):
     sign_in(client_a, org_a, make_user(org_a, role=role))
     assert client_a.get("/questions/record/").status_code == 404
     assert client_a.post("/questions/record/", intake_data()).status_code == 404
 
 
-def test_intake_from_another_organisation_is_refused(client_b, org_a, org_b, make_user):
-    sign_in(client_b, org_b, make_user(org_b, role="volunteer", requester_kind=""))
+def test_intake_from_another_organisation_is_refused(client_b, org_a, org_b, volunteer_b):
+    sign_in(client_b, org_b, volunteer_b)
+
     client_b.defaults["HTTP_HOST"] = org_a.host
     assert client_b.post("/questions/record/", intake_data()).status_code == 302
     with tenant_context(org_a):
