@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 from django_tenants.utils import schema_context, tenant_context
 
 from escalations import selectors
@@ -126,7 +127,7 @@ def test_taken_over_question_names_the_professional_and_offers_only_open(profess
 
     page = professional_client.get(QUEUE).content.decode()
 
-    assert f"{professional.full_name} (you)" in page
+    assert f"{escape(professional.full_name)} (you)" in page
     assert 'name="take" value="1"' not in page
     assert 'name="take" value="0"' in page
 
