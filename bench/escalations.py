@@ -123,6 +123,7 @@ def _prefix(index: int) -> str:
 
 def seed(*, organisations: int, entries: int, now: datetime, rng: random.Random) -> tuple[list[Any], list[Any]]:
     """The registry rows and the index rows, in bulk. Returns the organisations and products."""
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from escalations.models import PRIORITY_RANK, EscalationEntry
     from tenants.models import CareOrganisation, Product
 
@@ -177,6 +178,7 @@ def _professional() -> Any:
     """The professional who reads the queue, with a confirmed authenticator app."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from helpdesk.accounts.models import Role, User
 
     user = User.objects.create_user(email=PROFESSIONAL_EMAIL, full_name="Pieter Professional", role=Role.PROFESSIONAL)
@@ -189,6 +191,7 @@ def _client(user: Any) -> Any:
     from django.conf import settings
     from django.test import Client
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from tests.signing_in import sign_in
 
     return sign_in(Client(HTTP_HOST=settings.BASE_DOMAIN), None, user, device=user.device)
@@ -198,6 +201,7 @@ def _client(user: Any) -> Any:
 
 
 def _scenarios(orgs: list[Any], products: list[Any]) -> list[Scenario]:
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from escalations.models import EscalationEntry
     from escalations.selectors import QUEUE_ORDER, QueuePosition
     from tenants.models import Product
@@ -300,6 +304,7 @@ def run(
     from django.db import connection
     from django.utils import timezone
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
     from escalations.selectors import FILTER_CHOICES_CACHE_KEY
 
@@ -332,6 +337,7 @@ def run(
 
 def _compare_with_offset(results: EscalationResults, *, runs: int) -> None:
     """Times the same deep page fetched by offset and by position, the list query alone."""
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from escalations.models import EscalationEntry
     from escalations.selectors import QUEUE_ORDER, QueuePosition, escalation_queue
 
@@ -471,6 +477,7 @@ def write_section(text: str, body: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Imported here: bench.run imports this module for `make bench`.
     from bench.run import _environment, machine
 
     parser = argparse.ArgumentParser(prog="python -m bench.escalations")
@@ -487,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    # Imported here: only now is Django set up.
     from bench import provisioning
 
     today, where = dt.date.today(), machine()

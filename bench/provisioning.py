@@ -152,6 +152,7 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
     from django.db import connection
     from django_tenants.clone import CloneSchema
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
     from tenants.models import CareOrganisation, Product
     from tenants.services import organisation_create, organisation_provision

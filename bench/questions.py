@@ -309,6 +309,7 @@ class Seeder:
         self.reads: list[dict[str, Any]] = []
 
     def build(self) -> None:
+        # Imported here: bench.run sets Django up only after reading its arguments.
         from tickets.models import FIRST_NUMBER
 
         start = self.now - timedelta(days=SPAN_DAYS)
@@ -471,6 +472,7 @@ class Seeder:
 
 def _people(count: int) -> tuple[list[Any], list[Any]]:
     """Volunteers and requesters of the current schema."""
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from helpdesk.accounts.models import Role, User
 
     people = []
@@ -499,6 +501,7 @@ def seed(organisation: Any, count: int) -> tuple[Any, int, Seeded]:
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from escalations.services import escalation_index_reconcile
     from tickets import services
     from tickets.models import OPEN_STATUSES, Message, ReferenceCounter, Ticket, TicketEvent, TicketRead
@@ -577,6 +580,7 @@ def _client(organisation: Any, volunteer: Any) -> Any:
     """A browser on the organisation's host, signed in as the volunteer (as the tests sign in)."""
     from django.test import Client
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from tests.signing_in import sign_in
 
     return sign_in(Client(HTTP_HOST=organisation.host), organisation, volunteer)
@@ -706,6 +710,7 @@ def run(
     from django.core.management import call_command
     from django.db import connection
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
     from tenants.models import CareOrganisation, Product
     from tenants.services import organisation_create, organisation_provision

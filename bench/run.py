@@ -158,6 +158,7 @@ def page(text: str, sections: dict[str, str]) -> str:
 
 
 def _run_provisioning(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> str:
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from bench import provisioning
 
     with provisioning.bench_database() as name:
@@ -180,6 +181,7 @@ def _run_provisioning(args: argparse.Namespace, today: dt.date, where: str, load
 
 
 def _run_questions(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> tuple[str, bool]:
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from bench import provisioning, questions
 
     with provisioning.bench_database() as name:
@@ -199,6 +201,7 @@ def _run_questions(args: argparse.Namespace, today: dt.date, where: str, load: f
 
 
 def _run_escalations(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> tuple[str, bool]:
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from bench import escalations, provisioning
 
     with provisioning.bench_database(escalations.BENCH_DATABASE) as name:

@@ -46,6 +46,10 @@ from django_tenants.utils import schema_context, tenant_context
 
 from helpdesk.accounts.models import Role
 from helpdesk.celery import app as celery_app
+from helpdesk.urls_util import absolute_url
+from support.models import Level
+from support.services import volunteer_level_set
+from tenants.models import CareOrganisation
 from tests import factories
 from tests.signing_in import sign_in_operator
 
@@ -82,14 +86,12 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
 @pytest.fixture
 def org_a(db):
-    from tenants.models import CareOrganisation
 
     return CareOrganisation.objects.get(slug="test-a")
 
 
 @pytest.fixture
 def org_b(db):
-    from tenants.models import CareOrganisation
 
     return CareOrganisation.objects.get(slug="test-b")
 
@@ -180,9 +182,6 @@ def _one_of_the_cast(role: Role, *, trainee: bool = False, **fields):
         with schema_context(organisation.schema_name):
             user = factories.UserFactory(role=role, **fields)
             if trainee:
-                from support.models import Level
-                from support.services import volunteer_level_set
-
                 volunteer_level_set(actor=manager, volunteer=user, product=None, level=Level.TRAINEE)
         return user
 
@@ -240,8 +239,6 @@ def current_user(client: Client):
 def link_in_mail(message, organisation) -> str:
     """The path of the single link in `message`, which must point at the organisation's host."""
     import re
-
-    from helpdesk.urls_util import absolute_url
 
     found = re.findall(r"https?://\S+", message.body)
     assert len(found) == 1, message.body

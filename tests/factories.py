@@ -5,8 +5,11 @@ from __future__ import annotations
 import factory
 from django.db import connection
 
+from demo.load import products_ensure as ensure
 from helpdesk.accounts.models import Role, User
 from tenants.models import CareOrganisation, Domain, Product
+from tenants.services import organisation_provision
+from tickets.services import ticket_create
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -29,7 +32,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def products_ensure() -> None:
-    from demo.load import products_ensure as ensure
 
     ensure()
 
@@ -38,7 +40,6 @@ def organisation_ready(
     *, name: str, slug: str, prefix: str, products: tuple[str, ...] = ("beeldbel-tablet", "persoonlijk-alarm")
 ) -> CareOrganisation:
     """An active organisation with its schema cloned from the template, as provisioning does."""
-    from tenants.services import organisation_provision
 
     organisation = CareOrganisation.objects.create(
         name=name,
@@ -72,7 +73,6 @@ def ticket_make(
     *, requester: User | None = None, actor: User | None = None, product_slug: str = "beeldbel-tablet", **fields
 ):
     """A question filed through the service, in the current organisation's schema."""
-    from tickets.services import ticket_create
 
     fields.setdefault("subject", "De tablet doet het niet")
     fields.setdefault("body", "Als ik bel, zie ik mijn dochter niet.")

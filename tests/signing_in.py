@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from helpdesk.middleware import SESSION_SCHEMA_KEY
+from tests.factories import totp_device
+
 if TYPE_CHECKING:
     from django.test import Client
 
@@ -23,8 +26,6 @@ def sign_in(client: Client, organisation: Any | None, user: Any, *, device: Any 
     from django.conf import settings
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_tenants.utils import schema_context
-
-    from helpdesk.middleware import SESSION_SCHEMA_KEY
 
     schema = organisation.schema_name if organisation is not None else "public"
     with schema_context(schema):
@@ -44,8 +45,6 @@ def sign_in_operator(client: Client, user: Any, *, verified: bool = True) -> Cli
     if not verified:
         return sign_in(client, None, user)
     from django_tenants.utils import schema_context
-
-    from tests.factories import totp_device
 
     with schema_context("public"):
         device = totp_device(user)

@@ -19,8 +19,12 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
+from helpdesk.accounts.models import AuditEvent, User
+from helpdesk.accounts.services import magic_link_request
 from helpdesk.celery import app as celery_app
 from helpdesk.tasks import current_schema
+from tenants.models import CareOrganisation
+from tenants.services import organisation_create
 
 pytestmark = pytest.mark.worker
 
@@ -118,9 +122,6 @@ def test_task_runs_in_the_schema_it_was_sent_from(worker, committed):
 
 
 def test_sign_in_link_is_mailed_by_the_worker_for_the_right_organisation(worker, committed, mail_dir):
-    from helpdesk.accounts.models import User
-    from helpdesk.accounts.services import magic_link_request
-    from tenants.models import CareOrganisation
 
     organisation = CareOrganisation.objects.get(slug="test-b")
     with schema_context(organisation.schema_name):
@@ -135,9 +136,6 @@ def test_sign_in_link_is_mailed_by_the_worker_for_the_right_organisation(worker,
 
 
 def test_new_organisation_becomes_active_through_the_worker(worker, committed, mail_dir):
-    from helpdesk.accounts.models import AuditEvent
-    from tenants.models import CareOrganisation
-    from tenants.services import organisation_create
 
     organisation = None
     try:
@@ -166,7 +164,6 @@ def test_new_organisation_becomes_active_through_the_worker(worker, committed, m
 
 
 def _wait_until_settled(organisation) -> None:
-    from tenants.models import CareOrganisation
 
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk.celery import app
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -95,8 +97,6 @@ def test_unknown_site_scheme_stops_start_up():
 def test_every_scheduled_task_is_known_to_the_worker():
     """Beat sends tasks by name; a name the worker never imported would be lost silently."""
     from django.conf import settings
-
-    from helpdesk.celery import app
 
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import Role
+from helpdesk.views import server_error
 from tests.signing_in import sign_in
 
 
@@ -41,7 +42,6 @@ def test_manager_sees_people_page(client_a, org_a, make_user):
 
 
 def test_server_error_page_gives_a_phone_number_without_the_database(rf, settings):
-    from helpdesk.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.support import WIDTHS
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 MIN_TARGET = 44
@@ -195,7 +197,6 @@ def at_both_widths(page, *, rejected: bool = False, text: bool = True) -> list[s
     size (pages with dense tables for staff may leave it out). Run with JavaScript on: axe is a
     script in the page.
     """
-    from tests.e2e.support import WIDTHS
 
     before = page.viewport_size
     problems = rejected_form(page) if rejected else []

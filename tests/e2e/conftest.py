@@ -27,6 +27,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page
 
+from helpdesk.accounts.models import AuditEvent, HandoffNonce, LoginToken, User
+from tenants.models import CareOrganisation
 from tests.e2e.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -160,8 +162,6 @@ def _remove_public_users(users) -> None:
     """
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from helpdesk.accounts.models import LoginToken
-
     TOTPDevice.objects.filter(user__in=users).delete()
     LoginToken.objects.filter(user__in=users)._raw_delete(users.db)
     users._raw_delete(users.db)
@@ -170,9 +170,6 @@ def _remove_public_users(users) -> None:
 def _remove_rows_since(started) -> None:
     """Leaves the database as the browser tests found it: two organisations, nobody in them."""
     from django.contrib.sessions.models import Session
-
-    from helpdesk.accounts.models import AuditEvent, HandoffNonce, User
-    from tenants.models import CareOrganisation
 
     connection.set_schema_to_public()
     for organisation in CareOrganisation.objects.filter(created_at__gte=started):

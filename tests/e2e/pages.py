@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django_tenants.utils import schema_context
 
+from helpdesk.accounts import services
 from helpdesk.accounts.models import Role
+from tenants.models import CareOrganisation
 from tests.e2e.support import People, Visitor, pending_organisation
 
 
@@ -67,7 +69,6 @@ def _invalid_link(visitor: Visitor, people: People) -> None:
 
 
 def _person_detail(visitor: Visitor, people: People) -> None:
-    from helpdesk.accounts import services
 
     manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
     client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker-van den Heuvelstraat")
@@ -87,7 +88,6 @@ def _people(visitor: Visitor, people: People) -> None:
 
 
 def _audit_log(visitor: Visitor, people: People) -> None:
-    from helpdesk.accounts import services
 
     manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
     client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker")
@@ -122,8 +122,6 @@ def _portal_sign_in(then_submit: bool = False):
 
 def _organisation_detail(slug: str | None):
     def open_page(visitor: Visitor, people: People) -> None:
-        from tenants.models import CareOrganisation
-
         organisation = CareOrganisation.objects.get(slug=slug) if slug else pending_organisation()
         _portal(f"/organisations/{organisation.pk}/")(visitor, people)
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from helpdesk.accounts.models import RequesterKind, Role
+from helpdesk.accounts.models import RequesterKind, Role, User
+from tenants.models import CareOrganisation, Domain
 from tests.signing_in import session_key, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +114,6 @@ class People:
         **fields,
     ):
         """A person in a care organisation."""
-        from helpdesk.accounts.models import User
 
         fields.setdefault("full_name", f"{role.title()} Testpersoon")
         fields.setdefault("requester_kind", RequesterKind.CLIENT if role == Role.REQUESTER else "")
@@ -126,8 +126,6 @@ class People:
     def operator(self, role: Role = Role.OPERATOR_ADMIN, *, device: bool = True, password: bool = False):
         """Operator staff in the public schema, with a confirmed authenticator device unless told not."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from helpdesk.accounts.models import User
 
         with schema_context("public"):
             user = User.objects.create(
@@ -153,7 +151,6 @@ def server_password_hash() -> str:
 
 
 def schema_for(slug: str) -> str:
-    from tenants.models import CareOrganisation
 
     return "public" if slug == "public" else CareOrganisation.schema_for_slug(slug)
 
@@ -176,8 +173,6 @@ class Visitor:
         """Gives the browser the session cookie of `user` on that host, as signing in would."""
         from django.test import Client
 
-        from tenants.models import CareOrganisation
-
         organisation = None if slug == "public" else CareOrganisation.objects.get(slug=slug)
         client = sign_in(Client(), organisation, user, device=user.device if verified else None)
         url = self.server.portal() if slug == "public" else self.server.tenant(slug)
@@ -198,7 +193,6 @@ def new_context(browser, *, width: str = "wide", javascript: bool = True):
 
 def pending_organisation():
     """An organisation whose schema is still being made: its host answers 'almost ready'."""
-    from tenants.models import CareOrganisation, Domain
 
     slug = f"wacht-{uuid.uuid4().hex[:8]}"
     organisation = CareOrganisation.objects.create(

@@ -15,9 +15,14 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role
+from satisfaction.models import SurveyAnswer
+from tenants.models import Product
 from tests.e2e.support import schema_for
 from tests.e2e.test_escalation_portal import _escalate, _remove, _sign_in_to_the_portal, _ui_problems
+from tickets import services
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +35,6 @@ def _submit(page, form: str) -> None:
 @pytest.fixture
 def asked(people) -> Iterator[object]:
     """A question of organisation A from a requester with an e-mail address, removed afterwards."""
-    from escalations.models import EscalationEntry
-    from tenants.models import Product
-    from tickets import services
-    from tickets.models import Ticket
 
     requester = people.member(Role.REQUESTER, full_name="Anja Visser")
     with schema_context(schema_for("test-a")):
@@ -66,8 +67,6 @@ def elsewhere(committed) -> Iterator[object]:
 def test_volunteer_escalates_professional_takes_over_and_answers_requester_rates(
     visitor, device, people, asked, elsewhere
 ):
-    from satisfaction.models import SurveyAnswer
-    from tickets.models import Ticket
 
     server, page = visitor.server, visitor.page
     number = asked.number
@@ -112,7 +111,6 @@ def test_volunteer_escalates_professional_takes_over_and_answers_requester_rates
         ticket = Ticket.objects.select_related("assignee").get(pk=asked.pk)
         assert (ticket.status, ticket.tier, ticket.bottleneck_cause) == ("resolved", "professional", "product_fault")
         assert ticket.assignee.role == "professional" and ticket.assignee.public_user_id is not None
-    from escalations.models import EscalationEntry
 
     assert not EscalationEntry.objects.filter(organisation__slug="test-a", ticket_id=asked.pk).exists()
 

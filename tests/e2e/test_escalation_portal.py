@@ -14,9 +14,13 @@ import pytest
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import expect
 
-from helpdesk.accounts.models import Role
+from escalations.models import EscalationEntry
+from helpdesk.accounts.models import Role, User
+from tenants.models import CareOrganisation, Product
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, otp_code
+from tickets import services
+from tickets.models import EscalationReason, Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +35,6 @@ class Escalated:
 
 def _escalate(slug: str, subject: str, volunteer_name: str) -> Escalated:
     """A question asked and passed to the professionals by a volunteer, committed for the server."""
-    from helpdesk.accounts.models import Role, User
-    from tenants.models import CareOrganisation, Product
-    from tickets import services
-    from tickets.models import EscalationReason
 
     organisation = CareOrganisation.objects.get(slug=slug)
     with tenant_context(organisation):
@@ -52,8 +52,6 @@ def _escalate(slug: str, subject: str, volunteer_name: str) -> Escalated:
 
 
 def _remove(question: Escalated) -> None:
-    from escalations.models import EscalationEntry
-    from tickets.models import Ticket
 
     with tenant_context(question.organisation):
         ticket = Ticket.objects.get(number=question.number)
@@ -145,7 +143,6 @@ def test_professional_sees_both_organisations_and_filters_by_one(visitor, people
 
 
 def test_overview_and_settings_pages_meet_the_ui_rules(visitor, people, two_escalated):
-    from tenants.models import CareOrganisation
 
     server, page = visitor.server, visitor.page
     admin = people.operator(Role.OPERATOR_ADMIN)

@@ -17,9 +17,12 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS, schema_for
+from tests.factories import ticket_make
+from tickets.models import DutyPeriod, Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -56,9 +59,6 @@ def _submit(page, form: str) -> None:
 @pytest.fixture
 def question(people) -> Iterator[object]:
     """A committed question of organisation A, removed again (with its index row) afterwards."""
-    from escalations.models import EscalationEntry
-    from tests.factories import ticket_make
-    from tickets.models import Ticket
 
     with schema_context(schema_for(SCHEMA)):
         ticket = ticket_make(
@@ -76,7 +76,6 @@ def question(people) -> Iterator[object]:
 
 
 def test_volunteer_passes_a_question_to_a_professional(visitor, people, question):
-    from tickets.models import Ticket
 
     server, page = visitor.server, visitor.page
     volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
@@ -130,8 +129,6 @@ def test_volunteer_passes_a_question_to_a_professional(visitor, people, question
 
 def test_duty_and_contribution_pages(visitor, people):
     from django.utils import timezone
-
-    from tickets.models import DutyPeriod
 
     server, page = visitor.server, visitor.page
     volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")

@@ -16,7 +16,9 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from helpdesk.accounts.models import Role
+from helpdesk.accounts import services
+from helpdesk.accounts.models import Role, User
+from tenants.models import CareOrganisation
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, otp_code, pending_organisation
 
@@ -68,8 +70,6 @@ def test_requester_signs_in_with_the_link_from_the_email(visitor, people):
 
 
 def test_manager_adds_a_client_prints_a_card_and_stops_it(visitor, people, device):
-    from helpdesk.accounts import services
-    from helpdesk.accounts.models import User
 
     server, page = visitor.server, visitor.page
     manager = people.member(Role.MANAGER, password=True, full_name="Marieke Jansen")
@@ -176,7 +176,6 @@ def test_operator_adds_an_organisation_that_answers_within_seconds(visitor, peop
 
 
 def test_professional_opens_an_organisation_and_the_handoff_works_once(visitor, people, device):
-    from tenants.models import CareOrganisation
 
     server, page = visitor.server, visitor.page
     professional = people.operator(Role.PROFESSIONAL)
@@ -195,7 +194,6 @@ def test_professional_opens_an_organisation_and_the_handoff_works_once(visitor, 
 
 def test_provisioning_status_updates_itself_and_is_announced(visitor, people):
     """ui.md 10: the htmx swap announces the new status in the status region and keeps the focus."""
-    from tenants.models import CareOrganisation
 
     server, page = visitor.server, visitor.page
     organisation = pending_organisation()

@@ -16,8 +16,12 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from helpdesk.accounts.models import Role
+from satisfaction.models import SurveyAnswer
+from tenants.models import Product
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS
+from tickets import services
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +52,6 @@ def meets_ui_rules(page, name: str, *, rejected: bool = False) -> None:
 @pytest.fixture
 def solved(people) -> Iterator[tuple]:
     """A committed, solved question of a requester with an account; removed again afterwards."""
-    from tenants.models import Product
-    from tickets import services
-    from tickets.models import Ticket
 
     requester = people.member(Role.REQUESTER, full_name="Anja Visser")
     volunteer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
@@ -72,8 +73,6 @@ def solved(people) -> Iterator[tuple]:
 
 
 def test_requester_rates_the_help_and_the_technology(visitor, device, solved, mailoutbox):
-    from satisfaction.models import SurveyAnswer
-    from tickets import services
 
     server, page = visitor.server, visitor.page
     ticket, requester, volunteer = solved

@@ -15,9 +15,11 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from helpdesk.accounts.models import Role
+from tenants.models import Product
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, schema_for
 from tests.e2e.ticket_pages import png_bytes, questions_removed
+from tickets.models import Message, Status, Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +53,6 @@ def questions_filed(committed) -> Iterator[None]:
 
 @WITH_AND_WITHOUT_JAVASCRIPT
 def test_a_question_from_asking_to_solved(visitor, people, device, questions_filed, request, tmp_path):
-    from tenants.models import Product
-    from tickets.models import Message, Status, Ticket
 
     server, page = visitor.server, visitor.page
     javascript = request.node.callspec.id == "js"

@@ -10,9 +10,15 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from escalations.models import AdviceRequest
 from helpdesk.accounts.models import Role
+from support import services as support_services
+from support.models import Level, PendingReply
 from tests.e2e import checks
 from tests.e2e.support import Visitor, schema_for
+from tests.factories import ticket_make
+from tickets import services
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +39,13 @@ def meets_ui_rules(page) -> None:
 @pytest.fixture
 def question(people):
     """A trainee, an experienced volunteer, a requester and their question, all committed."""
-    from support import services
-    from support.models import Level
-    from tests.factories import ticket_make
-    from tickets.models import Ticket
 
     manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
     trainee = people.member(Role.VOLUNTEER, full_name="Tom Leerling")
     reviewer = people.member(Role.VOLUNTEER, full_name="Vera Ervaren")
     requester = people.member(Role.REQUESTER, full_name="Riet Vraagsteller")
     with schema_context(schema_for("test-a")):
-        services.volunteer_level_set(actor=manager, volunteer=trainee, product=None, level=Level.TRAINEE)
+        support_services.volunteer_level_set(actor=manager, volunteer=trainee, product=None, level=Level.TRAINEE)
         ticket = ticket_make(requester=requester, subject="Ik zie mijn dochter niet", body="Het scherm is zwart.")
     yield ticket, trainee, reviewer, requester
     with schema_context(schema_for("test-a")):
@@ -51,7 +53,6 @@ def question(people):
 
 
 def test_trainee_answer_waits_until_an_experienced_volunteer_approves_it(visitor, device, question):
-    from support.models import PendingReply
 
     server, page = visitor.server, visitor.page
     ticket, trainee, reviewer, requester = question
@@ -113,10 +114,6 @@ def test_trainee_answer_waits_until_an_experienced_volunteer_approves_it(visitor
 @pytest.fixture
 def claimed(people):
     """A volunteer who holds a question, committed; removed again with its request for advice."""
-    from escalations.models import AdviceRequest
-    from tests.factories import ticket_make
-    from tickets import services
-    from tickets.models import Ticket
 
     volunteer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with schema_context(schema_for("test-a")):

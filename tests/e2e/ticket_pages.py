@@ -16,9 +16,17 @@ from datetime import timedelta
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from escalations.models import AdviceRequest, EscalationEntry
 from helpdesk.accounts.models import Role
+from satisfaction import services as satisfaction
+from support import services as support
+from tenants.models import CareOrganisation, Product
 from tests.e2e.pages import NAMES, Screen
 from tests.e2e.support import People, Visitor, schema_for
+from tickets import services
+from tickets.models import DutyPeriod, ReferenceCounter, Ticket
+from tickets.tokens import follow_token_make
+from tickets.uploads import CleanPhoto
 
 SLUG = "test-a"
 OTHER = "test-b"  # the second organisation, for the professionals' pages that show both
@@ -29,8 +37,6 @@ def questions_removed() -> Iterator[None]:
     """Removes what the pages needed meanwhile: questions (with their answers, ratings and held
     replies), duty periods, the professionals' index rows of both organisations; and puts the
     reference counters back."""
-    from escalations.models import AdviceRequest, EscalationEntry
-    from tickets.models import DutyPeriod, ReferenceCounter, Ticket
 
     kept = {}
     for slug in (SLUG, OTHER):
@@ -78,8 +84,6 @@ def _ask(until: str) -> Callable[[Visitor, People], None]:
     """Walks the ask pages as a person without an account would, up to the page `until`."""
 
     def open_page(visitor: Visitor, people: People) -> None:
-        from tenants.models import Product
-
         page = visitor.page
         _go(visitor, "/questions/ask/")
         if until == "product":
@@ -131,9 +135,6 @@ def _question_with_photo(visitor: Visitor, people: People) -> None:
 
 def _conversation(people: People):
     """A question a volunteer took and answered, with a photo, an internal note and a reply back."""
-    from tenants.models import Product
-    from tickets import services
-    from tickets.uploads import CleanPhoto
 
     volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     with schema_context(schema_for(SLUG)):
@@ -163,8 +164,6 @@ def _conversation(people: People):
 
 
 def _queue(visitor: Visitor, people: People) -> None:
-    from tenants.models import Product
-    from tickets import services
 
     volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     other = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
@@ -203,7 +202,6 @@ def _question_for_volunteer(visitor: Visitor, people: People) -> None:
 
 
 def _question_for_requester(visitor: Visitor, people: People) -> None:
-    from tickets.tokens import follow_token_make
 
     ticket, _volunteer = _conversation(people)
     with schema_context(schema_for(SLUG)):
@@ -232,8 +230,6 @@ TICKET_SCREENS = [
 
 def _filed(slug: str, product: str, subject: str, **fields):
     """A question filed by phone for someone without an account, in organisation `slug`."""
-    from tenants.models import Product
-    from tickets import services
 
     fields.setdefault("contact_name", "Gerrit Bakker")
     fields.setdefault("contact_phone", "06 1234 5678")
@@ -246,7 +242,6 @@ def _filed(slug: str, product: str, subject: str, **fields):
 
 def _passed_on(people: People):
     """A question a volunteer held and answered, then passed to the professionals with a note."""
-    from tickets import services
 
     ticket, volunteer = _conversation(people)
     with schema_context(schema_for(SLUG)):
@@ -291,8 +286,6 @@ def _duty(visitor: Visitor, people: People) -> None:
     """Not on duty now; a colleague is, and one time is planned for later in the week."""
     from django.utils import timezone
 
-    from tickets import services
-
     volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     colleague = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with schema_context(schema_for(SLUG)):
@@ -305,9 +298,6 @@ def _duty(visitor: Visitor, people: People) -> None:
 def _contribution(visitor: Visitor, people: People) -> None:
     """Two questions solved and three answers written, and time on duty earlier today."""
     from django.utils import timezone
-
-    from tickets import services
-    from tickets.models import DutyPeriod
 
     volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
     solved = ["Geen geluid bij bellen", "Hoe zet ik een afspraak in de agenda?"]
@@ -329,8 +319,6 @@ def _contribution(visitor: Visitor, people: People) -> None:
 
 def _held_answers(people: People):
     """A trainee's two answers that wait for approval, and one that came back with a note."""
-    from support import services as support
-    from tickets import services
 
     manager = people.member(Role.MANAGER, full_name=NAMES["manager"])
     trainee = people.member(Role.VOLUNTEER, full_name="Tom de Leerling")
@@ -374,9 +362,6 @@ def _escalated(people: People) -> None:
     volunteer, one a professional already took over; backdated so the waiting times differ."""
     from django.utils import timezone
 
-    from escalations.models import EscalationEntry
-    from tickets import services
-
     rows = [
         (SLUG, "persoonlijk-alarm", "Alarmknop gaat vanzelf af, mevrouw is erg ongerust", "safety_worry", 25),
         (OTHER, "beeldbel-tablet", "Beeldbellen lukt niet meer sinds de update", "needs_supplier", 140),
@@ -416,8 +401,6 @@ def _only_set_up_organisations_active() -> None:
     """
     from django.db import connection
 
-    from tenants.models import CareOrganisation
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT schema_name FROM information_schema.schemata")
         schemas = {row[0] for row in cursor.fetchall()}
@@ -429,9 +412,6 @@ def _only_set_up_organisations_active() -> None:
 def _organisations_at_work(people: People) -> None:
     """For the overview: escalated questions, questions waiting, a volunteer on duty, ratings."""
     from django.utils import timezone
-
-    from satisfaction import services as satisfaction
-    from tickets import services
 
     _only_set_up_organisations_active()
     _escalated(people)
@@ -452,8 +432,6 @@ def _organisations_at_work(people: People) -> None:
 
 def _advice_asked(people: People) -> None:
     """Two volunteers, one in each organisation, ask the professionals for advice."""
-    from support import services as support
-    from tickets import services
 
     for slug, subject, question in (
         (SLUG, "Alarm gaat vanzelf af", "Kan vocht in de knop dit doen?"),
@@ -468,8 +446,6 @@ def _advice_asked(people: People) -> None:
 
 def _solved_for(people: People):
     """A requester with an account whose question a volunteer answered and solved."""
-    from tenants.models import Product
-    from tickets import services
 
     requester = people.member(Role.REQUESTER, full_name=NAMES["requester"])
     volunteer = people.member(Role.VOLUNTEER, full_name=NAMES["volunteer"])
@@ -495,7 +471,6 @@ def _rating(visitor: Visitor, people: People) -> None:
 
 
 def _rating_thanks(visitor: Visitor, people: People) -> None:
-    from satisfaction import services as satisfaction
 
     ticket, requester = _solved_for(people)
     with schema_context(schema_for(SLUG)):

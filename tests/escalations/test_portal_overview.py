@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import Role
 from portal.overview import organisations_overview
+from satisfaction.models import SurveyAnswer
 from tests.factories import UserFactory, ticket_make
 from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
@@ -31,7 +32,6 @@ def _age(ticket: Ticket, minutes: int) -> None:
 @pytest.fixture
 def busy_a(org_a):
     """Organisation A with questions in every state that the overview counts."""
-    from satisfaction.models import SurveyAnswer
 
     now = timezone.now()
     with tenant_context(org_a):

@@ -9,10 +9,12 @@ from django_tenants.utils import tenant_context
 
 from escalations.models import EscalationEntry
 from escalations.services import escalation_index_reconcile
+from escalations.tasks import reconcile_escalation_index
 from helpdesk.accounts.models import Role
 from tests.factories import UserFactory, ticket_make
 from tickets import services
 from tickets.models import BottleneckCause, EscalationReason, Message, Priority, Status, Ticket, TicketEvent, Tier
+from tickets.selectors import QueueFilters, queue_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,6 @@ def test_a_volunteer_escalates_with_a_reason_and_still_follows_it(in_org, volunt
         "needs_supplier",
     )
     # The escalating volunteer still finds it under "mine".
-    from tickets.selectors import QueueFilters, queue_for
 
     assert ticket in queue_for(volunteer_a, QueueFilters(mine=True))
 
@@ -198,7 +199,6 @@ def test_reconcile_repairs_missing_extra_and_changed_rows_and_reports_them(in_or
 
 
 def test_the_reconcile_task_reports_drift_per_organisation(in_org, volunteer_a):
-    from escalations.tasks import reconcile_escalation_index
 
     ticket = services.ticket_escalate(ticket=ticket_make(), actor=volunteer_a, reason="too_difficult")
     EscalationEntry.objects.filter(ticket_id=ticket.pk, organisation=in_org).delete()
@@ -226,7 +226,6 @@ def test_volunteers_follow_an_escalated_question_but_do_not_answer_or_change_it(
 
 
 def test_the_queue_puts_what_a_volunteer_can_take_first(in_org, volunteer_a):
-    from tickets.selectors import QueueFilters, queue_for
 
     escalated = services.ticket_escalate(ticket=ticket_make(subject="Oud"), actor=volunteer_a, reason="too_difficult")
     waiting = ticket_make(subject="Nieuw")

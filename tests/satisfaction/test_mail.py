@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from satisfaction.models import SurveyAnswer, SurveyInvitation
+from satisfaction.services import survey_answer_save
 from satisfaction.tasks import send_satisfaction_request
 from tests.conftest import english_client, link_in_mail
 from tests.factories import ticket_make
@@ -66,7 +67,6 @@ def test_the_task_sends_once_per_solving(org_a, requester_a, volunteer_a, mailou
 
 
 def test_no_email_without_an_address_or_once_answered(org_a, requester_a, volunteer_a, mailoutbox):
-    from satisfaction.services import survey_answer_save
 
     with tenant_context(org_a):
         by_phone = ticket_make(contact_name="Mevrouw de Boer", contact_phone="06 12345678", channel="phone")

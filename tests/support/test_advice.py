@@ -9,6 +9,7 @@ from escalations.models import AdviceRequest
 from helpdesk.accounts.models import Role
 from support import services
 from support.models import AdviceThread
+from support.tasks import reconcile_advice_index
 from tenants.models import Product
 from tests.conftest import english_client
 from tests.signing_in import sign_in
@@ -212,7 +213,6 @@ def test_a_professional_opens_the_exchange_page_without_asking_themselves(org_a,
 
 
 def test_the_reconcile_task_visits_every_organisation(org_a, org_b, volunteer_a, claimed):
-    from support.tasks import reconcile_advice_index
 
     with tenant_context(org_a):
         services.advice_ask(ticket=claimed, actor=volunteer_a, body="Vraag")

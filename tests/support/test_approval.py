@@ -7,10 +7,11 @@ from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent, Role
 from support import services
-from support.models import Level, PendingReply
+from support.models import Level, PendingReply, VolunteerLevel
+from support.selectors import is_trainee_for, reviewers_to_notify
 from tenants.models import Product
 from tests.conftest import english_client
-from tests.factories import ticket_make
+from tests.factories import UserFactory, ticket_make
 from tests.signing_in import sign_in
 from tests.support.conftest import HOSTILE, HOSTILE_ESCAPED
 from tickets import services as tickets
@@ -314,9 +315,6 @@ def test_once_the_professionals_have_the_question_only_they_approve(
 
 def test_reviewers_to_notify_follow_the_level_rule_per_product(org_a, trainee_a, volunteer_a, ticket):
     """The row for the question's product wins over the row for every product, as in level_for."""
-    from support.models import VolunteerLevel
-    from support.selectors import is_trainee_for, reviewers_to_notify
-    from tests.factories import UserFactory
 
     with tenant_context(org_a):
         learning_elsewhere = UserFactory(role=Role.VOLUNTEER, requester_kind="", email="els@example.org")

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django_tenants.utils import tenant_context
 
+from escalations.models import AdviceRequest
 from helpdesk.accounts.models import Role
 from helpdesk.urls_util import absolute_url
 from support import services
@@ -64,7 +65,6 @@ def test_the_list_needs_the_second_factor_and_operator_staff(portal_client, prof
 
 
 def test_professional_opens_a_request_through_the_hand_off(portal_client, professional, requests_in_both, org_a):
-    from escalations.models import AdviceRequest
 
     sign_in_operator(portal_client, professional)
     row = AdviceRequest.objects.get(organisation=org_a)

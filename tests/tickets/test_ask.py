@@ -18,6 +18,7 @@ from tenants.models import Product
 from tests.signing_in import sign_in
 from tickets.models import Attachment, Ticket
 from tickets.uploads import PHOTO_MAX_BYTES
+from tickets.views import ask
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,6 @@ def test_a_robot_filling_the_hidden_field_files_nothing(client_a, org_a):
 
 
 def test_too_many_questions_from_one_address_are_slowed_down(client_a, org_a, monkeypatch):
-    from tickets.views import ask
 
     monkeypatch.setattr(ask, "ASK_LIMIT", 2)
     for _ in range(2):
@@ -378,7 +378,6 @@ def test_the_contact_page_says_which_details_are_needed_and_helps_the_browser_fi
 
 
 def test_many_photos_from_one_address_are_slowed_down_and_the_typing_is_kept(client_a, org_a, tmp_path, monkeypatch):
-    from tickets.views import ask
 
     monkeypatch.setattr(ask, "PHOTO_LIMIT", 2)
     start(client_a)

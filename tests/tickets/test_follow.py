@@ -11,9 +11,11 @@ from django_tenants.utils import tenant_context
 from helpdesk.accounts.models import Role
 from tests.conftest import english_client
 from tests.factories import UserFactory, ticket_make
+from tests.tickets.test_ask import walk
 from tickets import services
 from tickets.models import Status
 from tickets.tokens import follow_token_make
+from tickets.views import requester
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,6 @@ def test_a_wrong_contact_opens_nothing(client_a, asked, contact):
 
 
 def test_guessing_is_slowed_down(client_a, asked, monkeypatch):
-    from tickets.views import requester
 
     monkeypatch.setattr(requester, "OPEN_FAILURE_LIMIT", 3)
     for _ in range(3):
@@ -127,7 +128,6 @@ def test_a_forged_or_foreign_link_opens_nothing(client_a, client_b, org_a, asked
 
 
 def test_a_question_asked_in_this_browser_can_be_followed_right_away(client_a, org_a):
-    from tests.tickets.test_ask import walk
 
     walk(client_a)
     client_a.post("/questions/ask/check/")

@@ -11,6 +11,7 @@ from PIL import Image
 
 from tests.factories import ticket_make
 from tests.signing_in import sign_in
+from tickets import uploads
 from tickets.models import Attachment, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,6 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(
 
 
 def test_a_too_large_photo_is_refused(client_a, org_a, volunteer_a, ticket, monkeypatch):
-    from tickets import uploads
 
     monkeypatch.setattr(uploads, "PHOTO_MAX_BYTES", 100)
     sign_in(client_a, org_a, volunteer_a)

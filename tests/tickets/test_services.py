@@ -13,6 +13,7 @@ from tests.factories import UserFactory, ticket_make
 from tickets import services
 from tickets.models import FIRST_NUMBER, BottleneckCause, InvalidTransition, Status, Ticket, TicketEvent
 from tickets.selectors import messages_for
+from tickets.tasks import close_resolved_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -387,8 +388,6 @@ def test_the_auto_close_task_visits_every_organisation(org_a, org_b):
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from tickets.tasks import close_resolved_questions
 
     made = {}
     for organisation in (org_a, org_b):

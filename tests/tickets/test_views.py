@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent, Role
+from tenants.models import Product
 from tests.factories import ticket_make
 from tests.signing_in import sign_in
 from tickets import services
@@ -196,7 +197,6 @@ def test_status_changes_from_the_page(as_volunteer, org_a, ticket):
 
 
 def test_change_product_and_topic_from_the_page(as_volunteer, org_a, ticket):
-    from tenants.models import Product
 
     alarm = Product.objects.get(slug="persoonlijk-alarm")
     dispenser = Product.objects.get(slug="medicijndispenser")
@@ -257,7 +257,6 @@ def test_helpers_and_others_cannot_press_the_requesters_buttons(as_volunteer, or
 
 
 def intake_data(**changes) -> dict[str, str]:
-    from tenants.models import Product
 
     data = {
         "channel": "phone",
