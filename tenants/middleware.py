@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import translation
 
+from helpdesk.views import favicon
 from tenants.models import CareOrganisation, Domain
 
 
@@ -27,6 +28,9 @@ class CareOrganisationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         connection.set_schema_to_public()
+        if request.path == "/favicon.ico":
+            # The same icon on every host, known or not, ready or not; no query needed.
+            return favicon(request)
         try:
             hostname = request.get_host().split(":")[0].lower()
         except DisallowedHost:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -114,3 +115,23 @@ def test_create_organisation_command_refuses_bad_details(db, arguments):
         call_command("create_organisation", *arguments, "--wait")
 
     assert not CareOrganisation.objects.filter(name="Zorggroep X").exists()
+
+
+@pytest.mark.parametrize("host", ["localhost", "test-a.localhost", "nobody.localhost", "bijna.localhost"])
+def test_every_host_answers_the_icon(pending, org_a, host):
+    from PIL import Image
+
+    response = english_client(host).get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    icon = Image.open(io.BytesIO(response.content))
+    assert icon.format == "ICO"
+    assert (32, 32) in icon.info["sizes"]
+
+
+def test_pages_name_their_icon(client_a, portal_client):
+    for client in (client_a, portal_client):
+        html = client.get("/account/sign-in/").content.decode()
+        assert '<link rel="icon" href="/favicon.ico"' in html
+        assert 'rel="icon" href="/static/img/favicon.svg"' in html
