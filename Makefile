@@ -41,7 +41,7 @@ format: install
 
 # The current second-factor code of the demo operator staff (while `make run` is running).
 otp: install
-	@$(BIN)/python -m helpdesk.embedded exec --profile dev -- $(BIN)/python manage.py demo_accounts --codes
+	@$(BIN)/python -m helpdesk.embedded exec --quiet --profile dev -- $(BIN)/python manage.py demo_accounts --codes
 
 # Extract the interface text and compile the translations (needs GNU gettext for extraction only).
 messages: install

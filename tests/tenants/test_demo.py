@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import mail
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
@@ -65,3 +66,22 @@ def test_demo_load_skips_when_asked_and_organisations_exist(db, capsys):
 
     assert "already there" in capsys.readouterr().out
     assert not CareOrganisation.objects.filter(slug="amphora").exists()
+
+
+def test_demo_loads_without_sending_its_mail(db, django_capture_on_commit_callbacks):
+    from demo.management.commands.load_demo import mail_not_sent
+
+    # The callbacks run inside, as they do when `make run` loads the demo outside a transaction.
+    with mail_not_sent(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        demo.load()
+
+    assert callbacks  # the demo's work did dispatch tasks: invitations, confirmations, notices
+    assert mail.outbox == []
+
+
+def test_make_otp_prints_just_the_code(capsys):
+    call_command("demo_accounts", "--codes")
+
+    printed = capsys.readouterr().out
+    assert printed.strip().isdigit()
+    assert len(printed.strip()) == 6

@@ -19,25 +19,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--codes", action="store_true", help="only print the current second-factor code")
+        parser.add_argument(
+            "--codes", action="store_true", help="print only the demo staff's current second-factor code"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = bytes.fromhex(demo.DEMO_TOTP_KEY)
         code = f"{TOTP(key).token():06d}"
         if options["codes"]:
-            self.stdout.write(f"Second-factor code for the demo operator staff right now: {code}")
+            self.stdout.write(code)  # just the code, for `make otp`
             return
         port = options["port"]
         base = f"http://{settings.BASE_DOMAIN}:{port}"
         lines = ["", "=" * 78, "The helpdesk is running. Open these addresses in a browser:", ""]
-        lines.append(f"Operator portal   {base}/")
+        lines.append(f"Operator portal     {base}/")
         for email_role, email, _name in demo.OPERATOR_STAFF:
-            lines.append(f"  {Role(email_role).label:<28} {email}  /  {demo.DEMO_PASSWORD}")
+            lines.append(f"  {Role(email_role).label:<34} {email}  /  {demo.DEMO_PASSWORD}")
         lines.append(f"  second factor: add key {base64.b32encode(key).decode()} to an authenticator app,")
         lines.append("  or run `make otp` for the current code")
         for organisation in CareOrganisation.objects.filter(slug__in=[o["slug"] for o in demo.ORGANISATIONS]):
             lines.append("")
-            lines.append(f"{organisation.name:<17} http://{organisation.host}:{port}/")
+            lines.append(f"{organisation.name:<19} http://{organisation.host}:{port}/")
             for role, _kind, first, _last in demo.PEOPLE:
                 email = demo.demo_email(role, first, organisation.slug)
                 how = (
@@ -45,6 +47,6 @@ class Command(BaseCommand):
                     if role != Role.REQUESTER
                     else "sign-in link by e-mail (printed by the worker)"
                 )
-                lines.append(f"  {Role(role).label:<28} {email}  /  {how}")
+                lines.append(f"  {Role(role).label:<34} {email}  /  {how}")
         lines += ["", "E-mail is printed in this window by the worker. Stop everything with Ctrl-C.", "=" * 78, ""]
         self.stdout.write("\n".join(lines))
