@@ -47,6 +47,16 @@ def can_manage_organisations(user: AnyUser) -> bool:
     return can_use_portal(user) and user.role == Role.OPERATOR_ADMIN
 
 
+def can_manage_operator_staff(user: AnyUser) -> bool:
+    """Adding and removing professionals and operator admins: operator admins only."""
+    return can_manage_organisations(user)
+
+
+def can_set_operator_password(user: AnyUser) -> bool:
+    """Operator staff choose their password after following an invitation, before the second factor."""
+    return is_operator_staff(user)
+
+
 def is_tenant_member(user: AnyUser) -> bool:
     return is_signed_in(user) and not on_public_schema()
 

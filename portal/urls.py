@@ -18,6 +18,22 @@ urlpatterns = [
         organisations.organisation_settings,
         name="organisation_settings",
     ),
+    path("organisations/<int:organisation_id>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:organisation_id>/close/",
+        organisations.organisation_deactivate,
+        name="organisation_deactivate",
+    ),
+    path(
+        "organisations/<int:organisation_id>/reopen/",
+        organisations.organisation_reactivate,
+        name="organisation_reactivate",
+    ),
+    path(
+        "organisations/<int:organisation_id>/invitation/",
+        organisations.organisation_invitation_resend,
+        name="organisation_invitation_resend",
+    ),
     path("overview/", views.overview, name="overview"),
     path("advice/", views.advice_requests, name="advice"),
     path("advice/<int:pk>/open/", views.advice_request_open, name="advice_open"),

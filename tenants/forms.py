@@ -9,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import RESERVED_SLUGS, CareOrganisation, Product
 
 
+def _products_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("Supported products"),
+        queryset=Product.objects.filter(retired_at__isnull=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
 class OrganisationForm(forms.ModelForm):
     manager_email = forms.EmailField(
         label=_("E-mail address of the first manager"),
@@ -19,12 +28,7 @@ class OrganisationForm(forms.ModelForm):
         max_length=5,
         help_text=_("Two to five letters before each question number, for example AMP."),
     )
-    products = forms.ModelMultipleChoiceField(
-        label=_("Supported products"),
-        queryset=Product.objects.filter(retired_at__isnull=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    products = _products_field()
 
     class Meta:
         model = CareOrganisation
@@ -56,6 +60,44 @@ class OrganisationForm(forms.ModelForm):
         if CareOrganisation.objects.filter(reference_prefix=prefix).exists():
             raise forms.ValidationError(_("Another organisation already uses this prefix."))
         return prefix
+
+
+class OrganisationEditForm(forms.ModelForm):
+    """What the operator changes after the organisation was created: its contract and its face."""
+
+    products = _products_field()
+
+    class Meta:
+        model = CareOrganisation
+        fields = list(CareOrganisation.PORTAL_FIELDS)
+        widgets = {
+            "brand_colour": forms.TextInput(attrs={"type": "color"}),
+            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "help_phone": _("Shown on every page of the organisation, for people who want to call."),
+            "brand_colour": _("The colour of the top of its pages. The text on it turns black or white by itself."),
+        }
+        error_messages = {
+            "name": {"required": _("Write the name of the care organisation.")},
+            "brand_colour": {"invalid": _("Use a colour like #1d5a8c.")},
+            "monthly_fee": {
+                "invalid": _("Write an amount in euro, such as 1450 or 1450.50."),
+                "required": _("Write an amount in euro, such as 1450 or 1450.50."),
+            },
+            "expected_questions_per_month": {
+                "invalid": _("Write a whole number, such as 40."),
+                "required": _("Write a whole number, such as 40."),
+            },
+            "contract_start": {"invalid": _("Write a date like 2026-01-31.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["products"] = list(self.instance.products.values_list("pk", flat=True))
+        self.fields["monthly_fee"].localize = False
+        self.fields["help_phone"].widget.attrs["autocomplete"] = "tel"
 
 
 def _bounds(name: str) -> tuple[int, int]:

@@ -70,6 +70,17 @@ class CareOrganisation(TenantMixin):
     """A care organisation: the tenant, with one PostgreSQL schema of its own."""
 
     # What the operator and the organisation's managers may change themselves.
+    # What the operator changes after creating it; the web address and the reference prefix stay,
+    # because links, e-mails and reference numbers already carry them.
+    PORTAL_FIELDS = (
+        "name",
+        "help_phone",
+        "brand_colour",
+        "default_language",
+        "monthly_fee",
+        "expected_questions_per_month",
+        "contract_start",
+    )
     SETTINGS_FIELDS = (
         "escalate_after_minutes",
         "escalate_urgent_after_minutes",
@@ -168,6 +179,11 @@ class CareOrganisation(TenantMixin):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+    @property
+    def is_suspended(self) -> bool:
+        """Closed by the operator: its site says so, its data stays."""
+        return self.status == self.Status.SUSPENDED
 
     @property
     def is_stopped(self) -> bool:

@@ -220,7 +220,13 @@ def organisation_settings_update(*, actor: User, organisation: CareOrganisation,
     return locked
 
 
-def _audit_in_organisation(organisation: CareOrganisation, *, actor: User, changes: dict[str, list[object]]) -> None:
+def _audit_in_organisation(
+    organisation: CareOrganisation,
+    *,
+    actor: User,
+    changes: dict[str, list[object]],
+    action: str = "organisation_settings_changed",
+) -> None:
     """Records an operator's change in the organisation's own log, with the operator's name.
 
     The operator is no person of that schema, so the event names them without pointing at a row.
@@ -230,8 +236,93 @@ def _audit_in_organisation(organisation: CareOrganisation, *, actor: User, chang
         AuditEvent.objects.create(
             actor=None,
             actor_label=label,
-            action="organisation_settings_changed",
+            action=action,
             target_type=organisation._meta.label,
             target_id=str(organisation.pk),
             data={"changes": changes, "operator_public_id": actor.pk},
         )
+
+
+# --- Changing an organisation after it was created ---------------------------------------------------
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: CareOrganisation, products: Iterable[Product] | None = None, **fields: object
+) -> CareOrganisation:
+    """Changes the contract and the organisation's face (name, phone number, colour, language, products).
+
+    Checks each value against the model (raises `ValidationError` per field and changes nothing
+    then) and records what changed in the portal's audit log and in the organisation's own.
+    """
+    unknown = set(fields) - set(CareOrganisation.PORTAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a field the portal changes: {', '.join(sorted(unknown))}")
+    locked = CareOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: getattr(locked, name) for name in fields}
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.clean_fields(exclude=[f.name for f in CareOrganisation._meta.fields if f.name not in fields])
+    changes: dict[str, list[object]] = {
+        name: [str(before[name]), str(getattr(locked, name))]
+        for name in fields
+        if before[name] != getattr(locked, name)
+    }
+    if changes:
+        locked.save(update_fields=list(changes))
+    if products is not None:
+        old = sorted(locked.products.values_list("name", flat=True))
+        locked.products.set(products)
+        new = sorted(locked.products.values_list("name", flat=True))
+        if old != new:
+            changes["products"] = [old, new]
+    if changes:
+        audit(actor=actor, action="organisation_changed", target=locked, changes=changes)
+        if locked.is_active:
+            _audit_in_organisation(locked, actor=actor, changes=changes, action="organisation_changed")
+    return locked
+
+
+def _status_change(*, actor: User, organisation: CareOrganisation, start: str, end: str, action: str) -> bool:
+    changed = CareOrganisation.objects.filter(pk=organisation.pk, status=start).update(status=end)
+    if changed:
+        organisation.status = end
+        audit(actor=actor, action=action, target=organisation)
+    return bool(changed)
+
+
+def organisation_deactivate(*, actor: User, organisation: CareOrganisation) -> bool:
+    """Closes the organisation's helpdesk: its site says so kindly; its schema and data stay as they are.
+
+    Beat tasks, the escalation queue and the overview visit active organisations only.
+    """
+    active, suspended = CareOrganisation.Status.ACTIVE, CareOrganisation.Status.SUSPENDED
+    return _status_change(
+        actor=actor, organisation=organisation, start=active, end=suspended, action="organisation_deactivated"
+    )
+
+
+def organisation_reactivate(*, actor: User, organisation: CareOrganisation) -> bool:
+    """Opens a closed organisation's helpdesk again, with everything it had."""
+    active, suspended = CareOrganisation.Status.ACTIVE, CareOrganisation.Status.SUSPENDED
+    return _status_change(
+        actor=actor, organisation=organisation, start=suspended, end=active, action="organisation_reactivated"
+    )
+
+
+def organisation_invitation_resend(*, actor: User, organisation: CareOrganisation) -> bool:
+    """E-mails the first manager a new invitation (the old link stops working).
+
+    False when there is nobody to invite any more: no first manager, or one who already chose a password.
+    """
+    email = organisation.first_manager_email
+    if not email or not organisation.is_active:
+        return False
+    with tenant_context(organisation):
+        manager = User.objects.filter(email__iexact=email, is_active=True).first()
+        if manager is None or manager.has_usable_password():
+            return False
+        invitation_send(actor=None, user=manager)
+    audit(actor=actor, action="first_manager_invitation_resent", target=organisation)
+    _audit_in_organisation(organisation, actor=actor, changes={}, action="first_manager_invitation_resent")
+    return True

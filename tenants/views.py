@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from helpdesk import permissions as core_permissions
 from helpdesk.accounts.services import handoff_start
 from helpdesk.decorators import login_required_here, portal_page
-from tenants import permissions, services
-from tenants.forms import OrganisationForm, OrganisationSettingsForm
+from tenants import permissions, selectors, services
+from tenants.forms import OrganisationEditForm, OrganisationForm, OrganisationSettingsForm
 from tenants.models import CareOrganisation
 
 
@@ -53,7 +53,10 @@ def _detail(
     can_edit = permissions.can_manage_organisation_settings(request.user, organisation)
     if form is None and can_edit:
         form = OrganisationSettingsForm.for_organisation(organisation)
-    return render(request, template, {"org": organisation, "form": form, "can_edit_settings": can_edit})
+    context = {"org": organisation, "form": form, "can_edit_settings": can_edit}
+    if core_permissions.can_manage_organisations(request.user):
+        context["people"], context["requester_count"] = selectors.organisation_people(organisation)
+    return render(request, template, context)
 
 
 @portal_page(core_permissions.can_use_portal)
@@ -118,3 +121,61 @@ def organisation_open(request: HttpRequest, organisation_id: int) -> HttpRespons
     if not permissions.can_open_organisation_as_professional(request.user, organisation):
         raise Http404
     return redirect(handoff_start(actor=request.user, organisation=organisation))
+
+
+# --- Operator admins change an organisation after it was created -------------------------------------
+
+
+@portal_page(core_permissions.can_manage_organisations)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
+    # A copy for the form: validating a model form writes into its instance.
+    form = OrganisationEditForm(request.POST or None, instance=CareOrganisation.objects.get(pk=organisation.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        products = data.pop("products")
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, products=products, **data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("portal:organisation", organisation_id=organisation.pk)
+    return render(request, "tenants/organisation_edit.html", {"org": organisation, "form": form})
+
+
+@portal_page(core_permissions.can_manage_organisations)
+@require_http_methods(["GET", "POST"])
+def organisation_deactivate(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Asks first; closing the helpdesk keeps all its data and can be undone."""
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id, status=CareOrganisation.Status.ACTIVE)
+    if request.method == "POST":
+        services.organisation_deactivate(actor=request.user, organisation=organisation)
+        messages.success(request, _("The helpdesk of %(name)s is closed. Its data is kept.") % {"name": organisation})
+        return redirect("portal:organisation", organisation_id=organisation.pk)
+    return render(request, "tenants/organisation_deactivate.html", {"org": organisation})
+
+
+@portal_page(core_permissions.can_manage_organisations)
+@require_POST
+def organisation_reactivate(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id, status=CareOrganisation.Status.SUSPENDED)
+    services.organisation_reactivate(actor=request.user, organisation=organisation)
+    messages.success(request, _("The helpdesk of %(name)s is open again.") % {"name": organisation})
+    return redirect("portal:organisation", organisation_id=organisation.pk)
+
+
+@portal_page(core_permissions.can_manage_organisations)
+@require_POST
+def organisation_invitation_resend(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
+    if services.organisation_invitation_resend(actor=request.user, organisation=organisation):
+        messages.success(
+            request, _("A new invitation is on its way to %(email)s.") % {"email": organisation.first_manager_email}
+        )
+    else:
+        messages.info(request, _("There is no invitation to send: the first manager has already chosen a password."))
+    return redirect(reverse("portal:organisation", args=[organisation.pk]) + "#people")

@@ -117,3 +117,37 @@ class UserEditForm(UserForm):
 
     class Meta(UserForm.Meta):
         fields = ["full_name", "phone", "role", "requester_kind", "is_active"]
+
+
+class OperatorStaffForm(forms.Form):
+    """A new professional or operator admin, added in the portal."""
+
+    full_name = forms.CharField(
+        label=_("Name"), max_length=150, error_messages={"required": _("Write the person's full name.")}
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The invitation goes here. It is also how this person signs in."),
+        error_messages={
+            "required": _("Write the e-mail address the invitation should go to."),
+            "invalid": _("Enter an e-mail address like name@example.org."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in (Role.PROFESSIONAL, Role.OPERATOR_ADMIN)],
+        initial=Role.PROFESSIONAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what this person does.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Someone of the operator's staff already uses this e-mail address."))
+        return email

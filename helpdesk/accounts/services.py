@@ -245,3 +245,53 @@ def handoff_redeem(*, token: str) -> tuple[User, str]:
         shadow.save(update_fields=["full_name"])
     audit(actor=shadow, action="handoff_used", target=shadow, public_email=payload["e"], created=created)
     return shadow, payload["p"]
+
+
+# --- The operator's own staff, on the portal (public schema) -------------------------------------------
+
+
+def operator_staff_invite(*, actor: User, email: str, full_name: str, role: str) -> User:
+    """Adds a professional or an operator admin and e-mails them an invitation to choose a password.
+
+    The second factor is set up at their first sign-in, as for everyone on the portal.
+    """
+    if role not in (Role.PROFESSIONAL, Role.OPERATOR_ADMIN):
+        raise ValueError(f"Not a role of the operator's staff: {role}")
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, full_name=full_name.strip(), role=role, requester_kind="")
+        audit(actor=actor, action="operator_staff_invited", target=user, role=role)
+        invitation_send(actor=actor, user=user)
+    return user
+
+
+def operator_staff_invitation_resend(*, actor: User, user: User) -> bool:
+    """A new invitation for someone who has not chosen a password yet; False for anyone else."""
+    if not user.is_active or user.has_usable_password():
+        return False
+    invitation_send(actor=actor, user=user)
+    audit(actor=actor, action="operator_staff_invitation_resent", target=user)
+    return True
+
+
+def operator_staff_deactivate(*, actor: User, user: User) -> bool:
+    """Takes away someone's access to the portal at once: sessions no longer count, links stop working.
+
+    Their name stays in every audit log. Nobody deactivates themself.
+    """
+    if user.pk == actor.pk or not user.is_active:
+        return False
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        LoginToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit(actor=actor, action="operator_staff_deactivated", target=user)
+    return True
+
+
+def operator_staff_reactivate(*, actor: User, user: User) -> bool:
+    if user.is_active:
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit(actor=actor, action="operator_staff_reactivated", target=user)
+    return True

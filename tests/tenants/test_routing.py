@@ -40,15 +40,18 @@ def test_organisation_being_set_up_answers_503_and_asks_to_come_back(pending):
     assert b"This helpdesk is being set up" in response.content
 
 
-@pytest.mark.parametrize("status", [CareOrganisation.Status.FAILED, CareOrganisation.Status.SUSPENDED])
-def test_organisation_out_of_service_says_it_is_not_available(pending, status):
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(CareOrganisation.Status.FAILED, b"not available right now"), (CareOrganisation.Status.SUSPENDED, b"is closed")],
+)
+def test_organisation_out_of_service_says_it_is_not_available(pending, status, words):
     pending.status = status
     pending.save(update_fields=["status"])
 
     response = english_client(pending.host).get("/")
 
     assert response.status_code == 503
-    assert b"not available right now" in response.content
+    assert words in response.content
     assert "Retry-After" not in response
 
 

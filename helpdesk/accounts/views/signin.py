@@ -90,15 +90,20 @@ def redeem(request: HttpRequest, secret: str, purpose: str) -> HttpResponse:
     return redirect("home")
 
 
-@allowed_if(permissions.can_set_password)
-@require_http_methods(["GET", "POST"])
-def set_password(request: HttpRequest) -> HttpResponse:
+def password_choose(request: HttpRequest, *, then: str) -> HttpResponse:
+    """The page for choosing a password, on either side; `then` is where it goes once saved."""
     form = NewPasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.password_set(user=request.user, password=form.cleaned_data["password1"])
         services.user_sign_in(request=request, user=request.user, backend=services.TOKEN_BACKEND, how="password_set")
-        return redirect("home")
+        return redirect(then)
     return render(request, "accounts/set_password.html", {"form": form})
+
+
+@allowed_if(permissions.can_set_password)
+@require_http_methods(["GET", "POST"])
+def set_password(request: HttpRequest) -> HttpResponse:
+    return password_choose(request, then="home")
 
 
 @require_POST
