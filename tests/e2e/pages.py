@@ -120,12 +120,22 @@ def _portal_sign_in(then_submit: bool = False):
     return open_page
 
 
-def _organisation_detail(slug: str | None):
+def _organisation_detail(slug: str | None, page: str = "", *, blank: str = ""):
+    """An organisation's page in the portal; `blank` empties that field and sends the form."""
+
     def open_page(visitor: Visitor, people: People) -> None:
         organisation = CareOrganisation.objects.get(slug=slug) if slug else pending_organisation()
-        _portal(f"/organisations/{organisation.pk}/")(visitor, people)
+        _portal(f"/organisations/{organisation.pk}/{page}")(visitor, people)
+        if blank:
+            visitor.page.fill(f"#{blank}", "")
+            _submit(visitor)
 
     return open_page
+
+
+def _portal_staff_errors(visitor: Visitor, people: People) -> None:
+    _portal("/account/staff/")(visitor, people)
+    _submit(visitor, "form:has(#id_email)")
 
 
 SCREENS = [
@@ -164,4 +174,19 @@ SCREENS = [
     Screen("organisation-new-errors", _portal("/organisations/new/", then_submit=True), rejected=True, end_user=False),
     Screen("organisation-detail", _organisation_detail("test-a"), end_user=False),
     Screen("organisation-detail-provisioning", _organisation_detail(None), end_user=False),
+    Screen("organisation-edit", _organisation_detail("test-a", "edit/"), end_user=False),
+    Screen(
+        "organisation-edit-errors",
+        _organisation_detail("test-a", "edit/", blank="id_name"),
+        rejected=True,
+        end_user=False,
+    ),
+    Screen("organisation-close", _organisation_detail("test-a", "close/"), end_user=False),
+    Screen("portal-staff", _portal("/account/staff/"), end_user=False),
+    Screen("portal-staff-errors", _portal_staff_errors, rejected=True, end_user=False),
+    Screen(
+        "portal-invitation",
+        lambda visitor, people: _go(visitor, visitor.server.portal("/account/invitation/some-secret/")),
+        end_user=False,
+    ),
 ]
