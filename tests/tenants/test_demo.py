@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from demo import load as demo
+from demo.management.commands.load_demo import mail_not_sent
 from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role, User
 from tenants.models import CareOrganisation, Product
@@ -69,8 +70,6 @@ def test_demo_load_skips_when_asked_and_organisations_exist(db, capsys):
 
 
 def test_demo_loads_without_sending_its_mail(db, django_capture_on_commit_callbacks):
-    from demo.management.commands.load_demo import mail_not_sent
-
     # The callbacks run inside, as they do when `make run` loads the demo outside a transaction.
     with mail_not_sent(), django_capture_on_commit_callbacks(execute=True) as callbacks:
         demo.load()

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists
+from PIL import Image
 
 from tenants.models import CareOrganisation, Domain
 from tests.conftest import english_client
@@ -122,8 +123,6 @@ def test_create_organisation_command_refuses_bad_details(db, arguments):
 
 @pytest.mark.parametrize("host", ["localhost", "test-a.localhost", "nobody.localhost", "bijna.localhost"])
 def test_every_host_answers_the_icon(pending, org_a, host):
-    from PIL import Image
-
     response = english_client(host).get("/favicon.ico")
 
     assert response.status_code == 200
