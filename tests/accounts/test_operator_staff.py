@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 
 from helpdesk.accounts.models import AuditEvent, Role, User
-from tests.conftest import english_client, sign_in, sign_in_operator
+from tests.conftest import english_client
+from tests.signing_in import sign_in, sign_in_operator
 
 pytestmark = pytest.mark.django_db
 

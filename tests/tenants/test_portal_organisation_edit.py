@@ -9,7 +9,8 @@ from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import AuditEvent, Role, User
 from tenants.models import CareOrganisation, Product
-from tests.conftest import english_client, sign_in, sign_in_operator
+from tests.conftest import english_client
+from tests.signing_in import sign_in, sign_in_operator
 
 pytestmark = pytest.mark.django_db
 
