@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "support.tasks.reconcile_advice_index",
         "schedule": 60 * 60,
     },
+    # The 1st of each month at night: last month's report of every active organisation.
+    "build-monthly-reports": {
+        "task": "reporting.tasks.build_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
 }
 
 # --- Security ------------------------------------------------------------------------------------

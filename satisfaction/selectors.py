@@ -56,3 +56,39 @@ def survey_totals(*, since: datetime, until: datetime) -> QuerySet:
         )
         .order_by("month", "product", "tier")
     )
+
+
+def _answers_between(start: datetime, end: datetime, product_ids: list[int] | None) -> QuerySet[SurveyAnswer]:
+    rows = SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
+    return rows.filter(product_id__in=product_ids) if product_ids else rows
+
+
+def survey_scores(*, start: datetime, end: datetime, product_ids: list[int] | None = None) -> dict:
+    """Answers given in [start, end): how many, and the average of each scale (an answer changed within
+    its change window counts once, with its last scores)."""
+    return _answers_between(start, end, product_ids).aggregate(
+        answers=Count("pk"), help=Avg("help_score"), technology=Avg("technology_score")
+    )
+
+
+def survey_distribution(*, start: datetime, end: datetime, product_ids: list[int] | None = None) -> QuerySet:
+    """Answers given in [start, end) per product and pair of scores: {product, help_score,
+    technology_score, answers}, for the averages and the distribution of both scales per product."""
+    return (
+        _answers_between(start, end, product_ids)
+        .values("product", "help_score", "technology_score")
+        .annotate(answers=Count("pk"))
+        .order_by("product", "help_score", "technology_score")
+    )
+
+
+def survey_comments(
+    *, start: datetime, end: datetime, product_ids: list[int] | None = None, limit: int = 12
+) -> QuerySet:
+    """Comments given in [start, end), newest first, with product and scores and nothing about who wrote them."""
+    return (
+        _answers_between(start, end, product_ids)
+        .exclude(comment="")
+        .order_by("-answered_at", "-pk")
+        .values("product", "help_score", "technology_score", "comment")[:limit]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -150,3 +151,12 @@ def reviewers_to_notify(pending: PendingReply) -> list[User]:
         .exclude(Exists(no_mail))
     )
     return list(volunteers.exclude(trainee_for_product(pending.ticket.product_id)))
+
+
+def support_totals(*, start: datetime, end: datetime) -> dict:
+    """Trainees' answers approved, and requests for advice volunteers made, in [start, end)."""
+    approved = PendingReply.objects.filter(
+        status=PendingReply.Status.APPROVED, decided_at__gte=start, decided_at__lt=end
+    ).count()
+    advice = AdviceThread.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    return {"trainee_answers_approved": approved, "advice_requests": advice}

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Cast, Coalesce, Greatest, Lag, Least, Lower, NullIf, TruncMonth
 from django.utils import timezone
 
 from helpdesk.accounts.models import Role, User
+from helpdesk.aggregates import Median
 from tickets.models import (
     IN_ESCALATION_INDEX,
     OPEN_STATUSES,
@@ -288,4 +290,161 @@ def contribution_of(user: User, *, now: datetime | None = None) -> Contribution:
         replies_total=replies["total"],
         time_this_month=_time_within(periods, start=month_start, end=now),
         time_total=_time_within(periods, start=None, end=now),
+    )
+
+
+# --- Figures for the monthly report (reporting reads questions only through these) --------------
+
+
+def _in_products(queryset: QuerySet, product_ids: list[int] | None, field: str = "product_id") -> QuerySet:
+    return queryset if not product_ids else queryset.filter(**{f"{field}__in": product_ids})
+
+
+def _person() -> Coalesce:
+    """Who asked, for counting distinct people: the account, else the e-mail, phone or name given."""
+    return Coalesce(
+        Cast("requester_id", CharField()),
+        Lower(NullIf("contact_email", Value(""))),
+        NullIf("contact_phone", Value("")),
+        Lower("contact_name"),
+        output_field=CharField(),
+    )
+
+
+def question_totals(*, start: datetime, end: datetime, product_ids: list[int] | None = None) -> dict:
+    """One aggregate over the questions asked or solved in [start, end).
+
+    asked, people (distinct), worries, solved, solved by volunteers and by professionals, and the
+    medians of the time to the first answer (of the questions asked) and to solved (of those solved).
+    """
+    asked = Q(created_at__gte=start, created_at__lt=end)
+    solved = Q(resolved_at__gte=start, resolved_at__lt=end)
+    rows = _in_products(Ticket.objects.filter(asked | solved), product_ids)
+    return rows.aggregate(
+        asked=Count("pk", filter=asked),
+        people=Count(_person(), filter=asked, distinct=True),
+        worries=Count("pk", filter=asked & Q(is_worry=True)),
+        solved=Count("pk", filter=solved),
+        solved_volunteers=Count("pk", filter=solved & Q(tier=Tier.VOLUNTEER)),
+        solved_professionals=Count("pk", filter=solved & Q(tier=Tier.PROFESSIONAL)),
+        first_answer=Median(
+            F("first_response_at") - F("created_at"), duration=True, filter=asked & Q(first_response_at__isnull=False)
+        ),
+        to_solved=Median(F("resolved_at") - F("created_at"), duration=True, filter=solved),
+    )
+
+
+def questions_counted_by(
+    field: str, *, start: datetime, end: datetime, product_ids: list[int] | None = None
+) -> QuerySet:
+    """Questions asked in [start, end) per value of `field` (product, channel, on_behalf_relation),
+    with the distinct people who asked: rows of {field, questions, people}."""
+    if field not in ("product", "channel", "on_behalf_relation"):
+        raise ValueError(field)
+    rows = _in_products(Ticket.objects.filter(created_at__gte=start, created_at__lt=end), product_ids)
+    return (
+        rows.values(field)
+        .annotate(questions=Count("pk"), people=Count(_person(), distinct=True))
+        .order_by("-questions", field)
+    )
+
+
+def questions_per_month(
+    *, start: datetime, end: datetime, tz: tzinfo, product_ids: list[int] | None = None
+) -> QuerySet:
+    """Questions asked per month (in `tz`) and product in [start, end): rows of {month, product, questions,
+    people}."""
+    rows = _in_products(Ticket.objects.filter(created_at__gte=start, created_at__lt=end), product_ids)
+    return (
+        rows.annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .values("month", "product")
+        .annotate(questions=Count("pk"), people=Count(_person(), distinct=True))
+        .order_by("month", "product")
+    )
+
+
+def causes_per_month(*, start: datetime, end: datetime, tz: tzinfo, product_ids: list[int] | None = None) -> QuerySet:
+    """Questions solved per month (in `tz`), product and cause in [start, end)."""
+    rows = _in_products(Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end), product_ids)
+    return (
+        rows.exclude(bottleneck_cause="")
+        .annotate(month=TruncMonth("resolved_at", tzinfo=tz))
+        .values("month", "product", "bottleneck_cause")
+        .annotate(questions=Count("pk"))
+        .order_by("month", "product", "bottleneck_cause")
+    )
+
+
+def repeat_questions(*, start: datetime, end: datetime, within: timedelta, product_ids: list[int] | None = None) -> int:
+    """Questions asked in [start, end) by a person who asked about the same product in the `within` before.
+
+    A window function finds each question's previous one of the same person and product, so this
+    reads only the questions of the period and the `within` before it.
+    """
+    rows = _in_products(Ticket.objects.filter(created_at__gte=start - within, created_at__lt=end), product_ids)
+    earlier = rows.annotate(
+        person=_person(),
+        previous=Window(Lag("created_at"), partition_by=[F("person"), F("product_id")], order_by=F("created_at").asc()),
+    )
+    return earlier.filter(created_at__gte=start, previous__gte=F("created_at") - within).count()
+
+
+def escalations_counted(*, start: datetime, end: datetime, product_ids: list[int] | None = None) -> QuerySet:
+    """Questions passed to the professionals in [start, end) per reason, and whether it was automatic:
+    rows of {reason, automatic, questions}; a question escalated twice for one reason counts once."""
+    rows = _in_products(
+        TicketEvent.objects.filter(kind=TicketEvent.Kind.ESCALATED, at__gte=start, at__lt=end),
+        product_ids,
+        "ticket__product_id",
+    )
+    return (
+        rows.annotate(reason=F("to_value"), automatic=Q(actor__isnull=True))
+        .values("reason", "automatic")
+        .annotate(questions=Count("ticket_id", distinct=True))
+        .order_by("-questions", "reason")
+    )
+
+
+def solved_subjects(
+    *, start: datetime, end: datetime, cause: str | None = None, product_ids: list[int] | None = None, limit: int = 10
+) -> QuerySet:
+    """Subjects of questions solved in [start, end), optionally of one cause: {number, product, subject},
+    newest first. Never who asked."""
+    rows = _in_products(Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end), product_ids)
+    if cause is not None:
+        rows = rows.filter(bottleneck_cause=cause)
+    return rows.order_by("-resolved_at", "-pk").values("number", "product", "bottleneck_cause", "subject")[:limit]
+
+
+def helpers_totals(*, start: datetime, end: datetime) -> dict:
+    """Volunteers' time on duty in [start, end) (the part of each period inside it), and the questions
+    volunteers answered in public then; never per person."""
+    duty = DutyPeriod.objects.filter(starts_at__lt=end, ends_at__gt=start).aggregate(
+        time=Sum(Least("ends_at", Value(end)) - Greatest("starts_at", Value(start))),
+        volunteers=Count("volunteer_id", distinct=True),
+    )
+    helped = Message.objects.filter(
+        created_at__gte=start, created_at__lt=end, is_internal=False, from_requester=False, author__role="volunteer"
+    ).aggregate(questions=Count("ticket_id", distinct=True), volunteers=Count("author_id", distinct=True))
+    return {
+        "duty": duty["time"],
+        "volunteers_on_duty": duty["volunteers"],
+        "questions_helped": helped["questions"],
+        "volunteers_helping": helped["volunteers"],
+    }
+
+
+def questions_for_export(*, start: datetime, end: datetime, product_ids: list[int] | None = None) -> QuerySet:
+    """The questions asked in [start, end) without anything personal, in the order they were asked."""
+    rows = _in_products(Ticket.objects.filter(created_at__gte=start, created_at__lt=end), product_ids)
+    return rows.order_by("created_at", "pk").values_list(
+        "number",
+        "product__name",
+        "channel",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "status",
+        "tier",
+        "bottleneck_cause",
     )
