@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("svg")
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 matplotlib.rcParams.update(
     {
@@ -65,12 +66,12 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, colour: str = P
 
 
 def line_chart(
-    months: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, width: float = 6.5
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, width: float = 6.5
 ) -> str:
-    """One line per series over the months, with a legend; missing values leave a gap."""
+    """One line per series over the months (`labels`), with a legend; missing values leave a gap."""
     figure = Figure(figsize=(width, 2.8))
     axes = figure.subplots()
-    positions = list(range(len(months)))
+    positions = list(range(len(labels)))
     for index, (name, values) in enumerate(series):
         points = [float("nan") if value is None else value for value in values]
         axes.plot(
@@ -82,8 +83,9 @@ def line_chart(
             linestyle=DASHES[index % len(DASHES)],
             linewidth=2,
         )
-    axes.set_xticks(positions, labels=[month[2:] for month in months], rotation=0, fontsize=8)
+    axes.set_xticks(positions, labels=list(labels), rotation=45, ha="right", fontsize=8)
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", color="#dddddd")
     if len(series) > 1:
         axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False, fontsize=9)

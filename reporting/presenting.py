@@ -244,13 +244,16 @@ def _adoption_value(value: int | None, measure: str) -> str:
 
 def _charts(context: dict[str, Any], figures: dict[str, Any]) -> dict[str, str]:
     use = figures["use"]
+    labels = [short_month(key) for key in use["volume"]["months"]]
+    adoption = use["adoption"]
+    # People who asked are a count of people: fewer than 5 is not drawn, as it is not printed.
+    hidden = (
+        (lambda v: None if v is not None and 0 < v < FEWER_THAN else v) if adoption["measure"] == "people" else None
+    )
+    series = [(s["name"], [hidden(v) for v in s["values"]] if hidden else s["values"]) for s in adoption["series"]]
     result = {
-        "volume": charts.data_uri(
-            charts.line_chart(use["volume"]["months"], [(_("Questions"), use["volume"]["values"])])
-        ),
-        "adoption": charts.data_uri(
-            charts.line_chart(use["adoption"]["months"], [(s["name"], s["values"]) for s in use["adoption"]["series"]])
-        ),
+        "volume": charts.data_uri(charts.line_chart(labels, [(_("Questions"), use["volume"]["values"])])),
+        "adoption": charts.data_uri(charts.line_chart(labels, series)),
     }
     if use["products"]:
         result["per_product"] = charts.data_uri(

@@ -49,7 +49,12 @@ def report_request(*, month: dt.date, actor: User | None, reason: str = ReportBu
 
     One row per month: asking twice, or the schedule running twice, queues nothing new.
     """
+    return _report_queue(month=month, actor=actor, reason=reason)[0]
+
+
+def _report_queue(*, month: dt.date, actor: User | None, reason: str) -> tuple[Report, bool]:
     month = months.first_of(month)
+    queued = False
     with transaction.atomic():
         report, created = Report.objects.select_for_update().get_or_create(month=month)
         if created or report.status == Report.Status.FAILED:
@@ -63,7 +68,8 @@ def report_request(*, month: dt.date, actor: User | None, reason: str = ReportBu
             if actor is not None:
                 audit(actor=actor, action="report_requested", target=report, month=report.slug)
             _dispatch_build(report, reason)
-    return report
+            queued = True
+    return report, queued
 
 
 def report_rebuild(*, report: Report, actor: User) -> Report:
@@ -193,8 +199,7 @@ def reports_schedule_month(*, now: dt.datetime | None = None) -> int:
     queued = 0
     for organisation in in_each_active_organisation("pk"):
         month = months.previous_month(months.time_zone_of(organisation), now)
-        report = report_request(month=month, actor=None, reason=ReportBuild.Reason.SCHEDULED)
-        queued += report.status == Report.Status.QUEUED
+        queued += _report_queue(month=month, actor=None, reason=ReportBuild.Reason.SCHEDULED)[1]
     return queued
 
 
