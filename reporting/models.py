@@ -79,6 +79,8 @@ class ReportFile(models.Model):
     file = models.FileField(upload_to=report_path)
     size = models.PositiveIntegerField(default=0)
     pages = models.PositiveSmallIntegerField(default=0)
+    # For a supplier's file: that product's figures, frozen with it, which its page shows.
+    figures = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

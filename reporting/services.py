@@ -138,9 +138,8 @@ def report_build(*, report_id: int, reason: str = ReportBuild.Reason.REQUESTED) 
             for row in figures["use"]["products"]:
                 if row["questions"]:
                     product_figures = _product_figures(organisation, report.month, row["product"])
-                    suppliers[row["product"]] = supplier_pdf(
-                        figures=product_figures, organisation=organisation, language=language
-                    )
+                    pdf = supplier_pdf(figures=product_figures, organisation=organisation, language=language)
+                    suppliers[row["product"]] = (*pdf, product_figures)
             _progress(report, 95, "saving")
             return _report_store(
                 report, figures=figures, main=main, suppliers=suppliers, reason=reason, started=started
@@ -156,7 +155,7 @@ def _report_store(
     *,
     figures: dict[str, Any],
     main: tuple[bytes, int],
-    suppliers: dict[int, tuple[bytes, int]],
+    suppliers: dict[int, tuple[bytes, int, dict[str, Any]]],
     reason: str,
     started: float,
 ) -> Report:
@@ -164,9 +163,11 @@ def _report_store(
         report = Report.objects.select_for_update().get(pk=report.pk)
         old_files = [old.file.name for old in report.files.all()]
         report.files.all().delete()
-        for product_id, (data, pages) in [(None, main), *suppliers.items()]:
+        for product_id, (data, pages, product_figures) in [(None, (*main, {})), *suppliers.items()]:
             name = f"report-{report.slug}.pdf" if product_id is None else f"supplier-{product_id}-{report.slug}.pdf"
-            stored = ReportFile(report=report, product_id=product_id, size=len(data), pages=pages)
+            stored = ReportFile(
+                report=report, product_id=product_id, size=len(data), pages=pages, figures=product_figures
+            )
             stored.file.save(name, ContentFile(data), save=False)
             stored.save()
         report.figures = figures
