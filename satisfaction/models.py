@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Tier
+from tickets.models import Status, Tier
 
 COMMENT_MAX_LENGTH = 1000
+# Days after the first answer during which the requester may still change it.
+SURVEY_CHANGE_DAYS = 7
+# A question can be rated once it is solved or closed.
+ANSWERABLE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 class Score(models.IntegerChoices):
@@ -71,6 +77,11 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: help {self.help_score}, technology {self.technology_score}"
+
+    @property
+    def change_deadline(self) -> datetime:
+        """Until when the answer may be changed."""
+        return self.answered_at + timedelta(days=SURVEY_CHANGE_DAYS)
 
     @property
     def help_label(self) -> str:

@@ -9,8 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from satisfaction.models import Score, SurveyAnswer
-from satisfaction.services import ANSWERABLE_STATUSES, survey_change_deadline
+from satisfaction.models import ANSWERABLE_STATUSES, Score, SurveyAnswer
 
 if TYPE_CHECKING:
     from tickets.models import Ticket
@@ -26,7 +25,7 @@ def survey_is_open(ticket: Ticket) -> bool:
 
 
 def survey_can_change(answer: SurveyAnswer, *, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) <= survey_change_deadline(answer)
+    return (now or timezone.now()) <= answer.change_deadline
 
 
 def scores_since(since: datetime) -> dict[str, float | int | None]:

@@ -6,15 +6,22 @@ stays as it is, so the monthly reports do not shift under a manager's feet.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.accounts.audit import audit
-from satisfaction.models import COMMENT_MAX_LENGTH, Score, SurveyAnswer, SurveyInvitation
-from tickets.models import Status, Ticket
+from satisfaction.models import (
+    ANSWERABLE_STATUSES,
+    COMMENT_MAX_LENGTH,
+    SURVEY_CHANGE_DAYS,
+    Score,
+    SurveyAnswer,
+    SurveyInvitation,
+)
+from tickets.models import Ticket
 
 if TYPE_CHECKING:
     from helpdesk.accounts.models import User
@@ -28,11 +35,6 @@ __all__ = [
     "survey_change_deadline",
     "survey_invitation_claim",
 ]
-
-# Days after the first answer during which the requester may still change it.
-SURVEY_CHANGE_DAYS = 7
-
-ANSWERABLE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 class SurveyError(Exception):
@@ -53,7 +55,7 @@ class SurveyChangeClosed(SurveyError):
 
 def survey_change_deadline(answer: SurveyAnswer) -> datetime:
     """Until when `answer` may be changed."""
-    return answer.answered_at + timedelta(days=SURVEY_CHANGE_DAYS)
+    return answer.change_deadline
 
 
 def _score(value: object, name: str) -> int:

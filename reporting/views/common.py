@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import Http404
 
+from helpdesk.tenancy import current_organisation
 from reporting import months
 from reporting.models import Report
 from tenants.models import CareOrganisation, Product
-from tenants.selectors import current_organisation
 
 
 def organisation() -> CareOrganisation:
