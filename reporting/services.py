@@ -72,8 +72,12 @@ def _report_queue(*, month: dt.date, actor: User | None, reason: str) -> tuple[R
     return report, queued
 
 
-def report_rebuild(*, report: Report, actor: User) -> Report:
-    """Builds a month again on request; the new file replaces the old one and the history keeps a line."""
+def report_rebuild(*, report: Report, actor: User | None, operator: str = "") -> Report:
+    """Builds a month again on request; the new file replaces the old one and the history keeps a line.
+
+    `actor` is the manager or professional of this organisation; an operator on the portal has no
+    account here, so `operator` (their e-mail address) goes into this schema's audit log instead.
+    """
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.is_busy:
@@ -85,7 +89,8 @@ def report_rebuild(*, report: Report, actor: User) -> Report:
         report.requested_by = actor
         report.requested_at = timezone.now()
         report.save()
-        audit(actor=actor, action="report_rebuild_requested", target=report, month=report.slug)
+        extra = {"operator": operator} if operator else {}
+        audit(actor=actor, action="report_rebuild_requested", target=report, month=report.slug, **extra)
         _dispatch_build(report, ReportBuild.Reason.REBUILT)
     return report
 

@@ -8,6 +8,7 @@ from helpdesk import views
 urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("portal.urls")),
+    path("contracts/", include("reporting.urls_portal")),
     path("account/", include("helpdesk.accounts.urls_portal")),
     path("language/", set_language, name="set_language"),
     path("health/", views.health, name="health"),
