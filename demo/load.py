@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
+from demo.reporting import load_reporting_demo
 from demo.support import support_ensure
 from helpdesk.accounts.models import RequesterKind, Role, User
 from satisfaction.models import SurveyAnswer
@@ -160,6 +161,7 @@ def load() -> list[CareOrganisation]:
         escalations_ensure(organisation)
         satisfaction_ensure(organisation)
         support_ensure(organisation)
+        load_reporting_demo(organisation)
         organisations.append(organisation)
     return organisations
 
