@@ -129,21 +129,25 @@ def present(figures: dict[str, Any], *, with_charts: bool = True) -> dict[str, A
         }
         for row in use["products"]
     ]
+    names = [series["name"] for series in use["adoption"]["series"]]
     adoption_rows = [
         {
             "month": short_month(key),
-            "values": [
-                _adoption_value(series["values"][i], use["adoption"]["measure"]) for series in use["adoption"]["series"]
+            "cells": [
+                (name, _adoption_value(series["values"][i], use["adoption"]["measure"]))
+                for name, series in zip(names, use["adoption"]["series"], strict=True)
             ],
         }
         for i, key in enumerate(use["adoption"]["months"])
     ]
+    trend_labels = [short_month(key) for key in bottlenecks["trend_months"]]
     cause_rows = [
         {
             "name": row["name"],
             "cause": cause_label(row["cause"]),
             "questions": row["questions"],
             "trend": row["trend"],
+            "trend_cells": list(zip(trend_labels, row["trend"], strict=True)),
             "growing": row in bottlenecks["growing"],
         }
         for row in bottlenecks["causes"]
@@ -162,6 +166,7 @@ def present(figures: dict[str, Any], *, with_charts: bool = True) -> dict[str, A
         }
         for row in figures["relations"]
     ]
+    score_labels = [_("Very unhappy"), _("Unhappy"), _("Neutral"), _("Happy"), _("Very happy")]
     satisfaction_rows = [
         {
             "name": row["name"],
@@ -169,8 +174,8 @@ def present(figures: dict[str, Any], *, with_charts: bool = True) -> dict[str, A
             "shown": row["answers"] >= FEWER_THAN,
             "help": number(row["help_average"], 1) if row["answers"] >= FEWER_THAN else "–",
             "technology": number(row["technology_average"], 1) if row["answers"] >= FEWER_THAN else "–",
-            "help_distribution": row["help"],
-            "technology_distribution": row["technology"],
+            "help_cells": list(zip(score_labels, row["help"], strict=True)),
+            "technology_cells": list(zip(score_labels, row["technology"], strict=True)),
         }
         for row in satisfaction["products"]
     ]
@@ -214,7 +219,7 @@ def present(figures: dict[str, Any], *, with_charts: bool = True) -> dict[str, A
         "channels": channels,
         "relations": relations,
         "satisfaction_rows": satisfaction_rows,
-        "scores": [_("Very unhappy"), _("Unhappy"), _("Neutral"), _("Happy"), _("Very happy")],
+        "scores": score_labels,
         "comments": satisfaction["comments"] if summary["answers"] >= FEWER_THAN else [],
         "comments_hidden": 0 < summary["answers"] < FEWER_THAN,
         "wishes": satisfaction["wishes"],

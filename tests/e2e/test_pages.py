@@ -11,20 +11,21 @@ import pytest
 
 from tests.e2e import checks
 from tests.e2e.pages import SCREENS
+from tests.e2e.report_pages import REPORT_SCREENS, reports_removed
 from tests.e2e.support import WIDTHS
-from tests.e2e.ticket_pages import HELP_SCREENS, questions_removed
+from tests.e2e.ticket_pages import HELP_SCREENS
 
 pytestmark = pytest.mark.browser
 
 ZOOMED = {"width": 640, "height": 400}  # 1280 px at 200% zoom lays out like a 640 px window (ui.md 4)
 
 
-EVERY_SCREEN = [*SCREENS, *HELP_SCREENS]
+EVERY_SCREEN = [*SCREENS, *HELP_SCREENS, *REPORT_SCREENS]
 
 
 @pytest.fixture
 def data_removed(people):
-    with questions_removed():
+    with reports_removed():
         yield
 
 
