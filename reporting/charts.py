@@ -87,6 +87,6 @@ def line_chart(
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", color="#dddddd")
-    if len(series) > 1:
-        axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False, fontsize=9)
+    if len(series) > 1:  # above the plot, clear of the month labels
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9)
     return _svg(figure)
