@@ -17,9 +17,15 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from reporting.models import ImprovementAction, ProductUsers, Report, ReportRecipient
+from reporting.services import report_build
+from satisfaction.models import SurveyAnswer
+from satisfaction.services import survey_answer_save
+from tenants.models import Product
 from tests.e2e.pages import NAMES, Screen
 from tests.e2e.support import People, Visitor, schema_for
 from tests.e2e.ticket_pages import SLUG, questions_removed
+from tickets import services
 
 SUBJECTS = [
     ("beeldbel-tablet", "Ik zie mijn kleinzoon niet als hij belt", "explanation"),
@@ -43,9 +49,6 @@ def last_month() -> dt.date:
 @contextlib.contextmanager
 def reports_removed() -> Iterator[None]:
     """questions_removed, and the reports, actions and users per product of the organisation."""
-    from reporting.models import ImprovementAction, ProductUsers, Report, ReportRecipient
-    from satisfaction.models import SurveyAnswer
-
     with questions_removed():
         try:
             yield
@@ -60,10 +63,6 @@ def reports_removed() -> Iterator[None]:
 
 def month_of_questions(people: People) -> None:
     """Six questions solved last month and three asked this month, with two ratings."""
-    from satisfaction.services import survey_answer_save
-    from tenants.models import Product
-    from tickets import services
-
     volunteer = people.member("volunteer", full_name="Henk de Vries")
     requester = people.member("requester", full_name=NAMES["requester"])
     first = timezone.make_aware(dt.datetime.combine(last_month(), dt.time(10)))
@@ -88,9 +87,6 @@ def month_of_questions(people: People) -> None:
 
 def report_built(visitor: Visitor) -> str:
     """Builds last month's report into the server's media folder; returns its month as `YYYY-MM`."""
-    from reporting.models import Report
-    from reporting.services import report_build
-
     with schema_context(schema_for(SLUG)), override_settings(MEDIA_ROOT=str(media_of(visitor))):
         report = Report.objects.create(month=last_month())
         report_build(report_id=report.pk)
@@ -99,8 +95,6 @@ def report_built(visitor: Visitor) -> str:
 
 def _as_manager(path: Callable[[str], str], *, build: bool = True, action: bool = False, submit: bool = False):
     def open_page(visitor: Visitor, people: People) -> None:
-        from reporting.models import ImprovementAction
-
         month_of_questions(people)
         month = report_built(visitor) if build else f"{last_month():%Y-%m}"
         manager = people.member("manager", full_name=NAMES["manager"])

@@ -10,12 +10,19 @@ SCREENSHOT_DIR chooses another folder; SCREENSHOT_ALL=1 takes every page, not on
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django_tenants.utils import tenant_context
 
-from tests.e2e.pages import SCREENS
-from tests.e2e.report_pages import REPORT_SCREENS, reports_removed
+from demo.reporting import load_reporting_demo
+from reporting.models import Report
+from tenants.models import CareOrganisation
+from tests.e2e.pages import NAMES, SCREENS
+from tests.e2e.report_pages import REPORT_SCREENS, media_of, reports_removed
 from tests.e2e.support import ROOT, WIDTHS, Visitor, new_context
 from tests.e2e.ticket_pages import HELP_SCREENS, TICKET_SCREENS
 
@@ -69,18 +76,6 @@ def test_screenshot(browser, server, people, screen, width):
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_report_screenshots(browser, server, people, width):
     """The dashboard and the report's pages with the demo's year of history, for the README."""
-    import subprocess
-
-    from django.db import connection
-    from django.test import override_settings
-    from django_tenants.utils import tenant_context
-
-    from demo.reporting import load_reporting_demo
-    from reporting.models import Report
-    from tenants.models import CareOrganisation
-    from tests.e2e.pages import NAMES
-    from tests.e2e.report_pages import media_of
-
     context = new_context(browser, width=width)
     try:
         visitor = Visitor(server=server, context=context, page=context.new_page())

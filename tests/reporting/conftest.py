@@ -25,12 +25,14 @@ import time_machine
 from django_tenants.utils import tenant_context
 
 from satisfaction.services import survey_answer_save
-from tests.factories import UserFactory, ticket_make
+from tests.factories import ticket_make
 from tickets import services
 from tickets.models import DutyPeriod
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MARCH = dt.date(2025, 3, 1)
+# Who asked, helped or was named in March: none of it may show in figures, pages, files.
+PERSONAL = ("Riet", "Vraagsteller", "riet@example.org", "Kees", "Buurman", "Jansen", "de Wit", "Mijn moeder", "Vera")
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -54,17 +56,13 @@ class Clock:
 
 
 @pytest.fixture
-def march(org_a):
-    """Builds the month above in organisation A; yields the questions by name."""
+def march(org_a, volunteer_a, professional_a, requester_a, second_requester_a):
+    """Builds the month above in organisation A (r1 is the cast's requester, r2 the second one);
+    yields the questions by name."""
     clock = Clock()
+    volunteer, professional, r1, r2 = volunteer_a, professional_a, requester_a, second_requester_a
     try:
         with tenant_context(org_a):
-            volunteer = UserFactory(role="volunteer", requester_kind="", full_name="Henk Helper")
-            professional = UserFactory(
-                role="professional", requester_kind="", full_name="Petra Prof", public_user_id=9001
-            )
-            r1 = UserFactory(role="requester", full_name="Anja Visser", email="anja@example.org")
-            r2 = UserFactory(role="requester", full_name="Gerrit Bos", email="gerrit@example.org")
             clock(at(2, 1, 9))
             DutyPeriod.objects.create(volunteer=volunteer, starts_at=at(2, 28, 20), ends_at=at(3, 1, 4))
             DutyPeriod.objects.create(volunteer=volunteer, starts_at=at(3, 10, 8), ends_at=at(3, 10, 12))

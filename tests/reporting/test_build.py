@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -9,11 +10,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+import time_machine
 from django_tenants.utils import tenant_context
 
 from reporting.models import Report, ReportBuild
 from reporting.services import ReportBusy, report_rebuild, report_request, reports_schedule_month
-from tests.reporting.conftest import MARCH
+from tests.reporting.conftest import AMS, MARCH, PERSONAL
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def test_the_pdf_holds_no_personal_data(org_a, built):
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
     assert "Beeldbel-tablet" in text
-    for personal in ("Anja", "Visser", "anja@example.org", "Jansen", "Wit", "Henk"):
+    for personal in PERSONAL:
         assert personal not in text
     assert "minder dan 5" in text  # three people asked
 
@@ -78,9 +80,9 @@ def test_one_report_per_month_and_requests_do_not_queue_twice(org_a, built):
 
 
 def test_a_rebuild_replaces_the_file_and_keeps_a_history_line(
-    org_a, built, make_user, django_capture_on_commit_callbacks
+    org_a, built, manager_a, django_capture_on_commit_callbacks
 ):
-    manager = make_user(org_a, role="manager", requester_kind="")
+    manager = manager_a
     with tenant_context(org_a):
         old_name = built.main_file().file.name
         storage = built.main_file().file.storage
@@ -96,8 +98,8 @@ def test_a_rebuild_replaces_the_file_and_keeps_a_history_line(
         assert built.builds.first().requested_by_name == manager.full_name
 
 
-def test_a_report_being_built_is_not_rebuilt_twice(org_a, march, make_user):
-    manager = make_user(org_a, role="manager", requester_kind="")
+def test_a_report_being_built_is_not_rebuilt_twice(org_a, march, manager_a):
+    manager = manager_a
     with tenant_context(org_a):
         report = Report.objects.create(month=MARCH, status=Report.Status.BUILDING)
         with pytest.raises(ReportBusy):
@@ -115,12 +117,6 @@ def test_the_supplier_pdf_is_built_per_product_with_questions(org_a, built):
 
 
 def test_the_schedule_queues_last_month_once_per_organisation(org_a, org_b, django_capture_on_commit_callbacks):
-    import datetime as dt
-
-    import time_machine
-
-    from tests.reporting.conftest import AMS
-
     night = dt.datetime(2025, 4, 1, 3, 0, tzinfo=AMS)
     with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = reports_schedule_month()

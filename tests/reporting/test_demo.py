@@ -8,9 +8,7 @@ from demo.reporting import load_reporting_demo
 from reporting.models import ImprovementAction, ProductUsers, Report
 
 
-def test_demo_builds_a_year_of_history_and_last_months_report_once(org_a, make_user):
-    make_user(org_a, role="manager", requester_kind="")
-    make_user(org_a, role="volunteer", requester_kind="")
+def test_demo_builds_a_year_of_history_and_last_months_report_once(org_a, manager_a, volunteer_a):
     load_reporting_demo(org_a)
     load_reporting_demo(org_a)  # a second start adds nothing
 

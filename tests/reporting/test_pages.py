@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from helpdesk.accounts.models import AuditEvent
+from helpdesk.accounts.models import AuditEvent, Role
 from reporting.models import ImprovementAction, ProductUsers, Report
 from reporting.services import report_request
-from tests.conftest import sign_in
-from tests.reporting.conftest import AMS, MARCH
+from tenants.models import Product
+from tests.reporting.conftest import AMS, MARCH, PERSONAL
+from tests.signing_in import sign_in
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def in_april_2025():
 
 
 @pytest.fixture
-def manager(make_user, org_a):
-    return make_user(org_a, role="manager", requester_kind="", full_name="Marieke Manager")
+def manager(manager_a):
+    return manager_a
 
 
 @pytest.fixture
@@ -48,10 +49,10 @@ def test_manager_opens_every_page(manager_client, path):
     assert manager_client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["volunteer", "requester"])
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REQUESTER])
 @pytest.mark.parametrize("path", [*PAGES, "/reports/2025-03/report.pdf", "/reports/dashboard/questions.csv"])
 def test_other_roles_get_404(client_a, org_a, make_user, role, path):
-    person = make_user(org_a, role=role, requester_kind="" if role != "requester" else "client")
+    person = make_user(org_a, role=role, requester_kind="" if role != Role.REQUESTER else "client")
     sign_in(client_a, org_a, person)
     assert client_a.get(path).status_code == 404
 
@@ -62,9 +63,8 @@ def test_strangers_are_sent_to_sign_in(client_a):
     assert "/account/" in response["Location"]
 
 
-def test_a_manager_of_another_organisation_cannot_download(ready, client_b, org_b, make_user):
-    other = make_user(org_b, role="manager", requester_kind="")
-    sign_in(client_b, org_b, other)
+def test_a_manager_of_another_organisation_cannot_download(ready, client_b, org_b, manager_b):
+    sign_in(client_b, org_b, manager_b)
 
     assert client_b.get("/reports/2025-03/report.pdf").status_code == 404
 
@@ -107,8 +107,6 @@ def test_figures_csv_agrees_with_the_frozen_report(ready, manager_client):
 
 def test_dashboard_filters_with_and_without_htmx(march, manager_client, org_a, in_april_2025):
     with tenant_context(org_a):
-        from tenants.models import Product
-
         alarm = Product.objects.get(slug="persoonlijk-alarm").pk
     full = manager_client.get(f"/reports/dashboard/?month=2025-03&product={alarm}")
     swap = manager_client.get(f"/reports/dashboard/?month=2025-03&product={alarm}", HTTP_HX_REQUEST="true")
@@ -134,7 +132,7 @@ def test_questions_csv_has_no_personal_data(march, manager_client, in_april_2025
 
     assert text.count("\n") == 6  # header + Q1 Q2 Q3 Q5 Q7
     assert "TSA-" in text
-    for personal in ("Anja", "anja@example.org", "Jansen", "Wit", "Henk"):
+    for personal in PERSONAL:
         assert personal not in text
 
 
@@ -166,8 +164,6 @@ def test_mail_preference_and_mail_on_ready(
 
 def test_improvement_action_create_and_advance(manager_client, manager, org_a):
     with tenant_context(org_a):
-        from tenants.models import Product
-
         tablet = Product.objects.get(slug="beeldbel-tablet").pk
     response = manager_client.post(
         "/reports/actions/new/",
@@ -195,8 +191,6 @@ def test_improvement_action_create_and_advance(manager_client, manager, org_a):
 
 def test_improvement_action_takes_its_before_value_from_the_frozen_month(ready, manager_client, manager, org_a):
     with tenant_context(org_a):
-        from tenants.models import Product
-
         tablet = Product.objects.get(slug="beeldbel-tablet").pk
     manager_client.post(
         "/reports/actions/new/",
@@ -228,8 +222,6 @@ def test_a_rejected_action_form_keeps_what_was_typed(manager_client, manager):
 
 def test_users_per_product_one_and_csv(manager_client, org_a):
     with tenant_context(org_a):
-        from tenants.models import Product
-
         tablet = Product.objects.get(slug="beeldbel-tablet").pk
     assert (
         manager_client.post(
@@ -271,6 +263,6 @@ def test_supplier_page_has_no_personal_data(ready, manager_client):
 
     assert response.status_code == 200
     assert "Bellen lukt niet" in page
-    for personal in ("Anja", "anja@example.org", "Jansen"):
+    for personal in PERSONAL:
         assert personal not in page.split("</header>")[1]
     assert manager_client.get("/reports/2025-03/supplier/beeldbel-tablet/report.pdf").status_code == 200

@@ -11,8 +11,8 @@ from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent
 from reporting.services import report_request
-from tests.conftest import sign_in, sign_in_operator
 from tests.reporting.conftest import MARCH
+from tests.signing_in import sign_in, sign_in_operator
 
 
 @pytest.fixture
@@ -65,9 +65,8 @@ def test_without_second_factor_the_portal_asks_for_it(portal_client, operator_ad
     assert "otp" in response["Location"] or "code" in response["Location"]
 
 
-def test_organisation_pages_are_not_on_a_tenant_host(client_a, org_a, make_user):
-    manager = make_user(org_a, role="manager", requester_kind="")
-    sign_in(client_a, org_a, manager)
+def test_organisation_pages_are_not_on_a_tenant_host(client_a, org_a, manager_a):
+    sign_in(client_a, org_a, manager_a)
 
     assert client_a.get("/contracts/").status_code == 404
 

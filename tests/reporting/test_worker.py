@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from helpdesk.celery import app as celery_app
+from reporting.models import Report, ReportBuild
+from reporting.tasks import build_report
 from tests.test_celery_worker import test_database_url
 
 pytestmark = pytest.mark.worker
@@ -82,8 +84,6 @@ def _wait_for(predicate, what: str, log: Path):
 
 @pytest.fixture
 def queued_report(django_db_blocker):
-    from reporting.models import Report
-
     with django_db_blocker.unblock(), schema_context(SCHEMA):
         Report.objects.filter(month=MONTH).delete()
         report = Report.objects.create(month=MONTH)
@@ -97,9 +97,6 @@ def queued_report(django_db_blocker):
 
 
 def test_a_worker_killed_mid_build_ends_with_exactly_one_ready_report(prefork_worker, queued_report, django_db_blocker):
-    from reporting.models import Report, ReportBuild
-    from reporting.tasks import build_report
-
     process, log = prefork_worker
     with django_db_blocker.unblock(), schema_context(SCHEMA):
         report = Report.objects.get(pk=queued_report.pk)
