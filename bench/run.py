@@ -1,9 +1,11 @@
 """`make bench`: measure, and record the figures in docs/benchmarks.md.
 
-Three benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
+Four benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
 the volunteers' queue and the question page stay fast with 100,000 questions (`bench/questions.py`),
-and whether the professionals' queue over 200 organisations' 20,000 escalated questions answers in
-one list query per page (`bench/escalations.py`).
+whether the professionals' queue over 200 organisations' 20,000 escalated questions answers in
+one list query per page (`bench/escalations.py`), and how the monthly report builds at 10,000
+questions a month, the dashboard at 100,000 and the fan-out over 200 organisations
+(`bench/reporting.py`).
 Each runs on the server DATABASE_URL points at (the embedded PostgreSQL under `make bench`), in a
 database of its own, `helpdesk_bench`, which it creates first and drops at the end. Each writes
 its own section of the page, between its markers, and leaves the rest of the page as it was.
@@ -24,7 +26,7 @@ from bench.provisioning import Figures, Results
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("provisioning", "questions", "escalations")
+BENCHMARKS = ("provisioning", "questions", "escalations", "reporting")
 HISTORY_START = "<!-- bench:history:start -->"
 HISTORY_END = "<!-- bench:history:end -->"
 HISTORY_HEADER = (
@@ -212,6 +214,17 @@ def _run_escalations(args: argparse.Namespace, today: dt.date, where: str, load:
     return escalations.section(results, today, where, escalations.earlier_rows(text), load), results.passes
 
 
+def _run_reporting(args: argparse.Namespace, today: dt.date, where: str, load: float, text: str) -> tuple[str, bool]:
+    from bench import provisioning, reporting
+
+    with provisioning.bench_database(reporting.BENCH_DATABASE) as name:
+        print(f"[bench] database {name}: fresh")
+        results = reporting.run(scale=args.report_scale, requests=args.requests)
+    print(f"[bench] database {name}: dropped")
+    print("[bench] reporting: " + ("within every target" if results.passes else "NOT within every target"))
+    return reporting.section(results, today, where, reporting.earlier_rows(text), load), results.passes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark; the page keeps the other's figures")
@@ -221,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page and size (questions)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--queries", action="store_true", help="print every query of each page at 100,000")
+    parser.add_argument("--report-scale", type=float, default=1.0, help="a share of the reports benchmark's sizes")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page breaks its promise")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
@@ -242,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "escalations"):
         sections["escalations"], escalations_pass = _run_escalations(args, today, where, load, text)
         passes = passes and escalations_pass
+    if args.only in (None, "reporting"):
+        sections["reporting"], reporting_pass = _run_reporting(args, today, where, load, text)
+        passes = passes and reporting_pass
     if not args.no_write:
         DOC.write_text(page(text, sections))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")

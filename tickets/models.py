@@ -234,6 +234,8 @@ class Ticket(models.Model):
                 name="ticket_waiting_unescalated",
                 condition=models.Q(status="new", assignee__isnull=True, escalated_at__isnull=True),
             ),
+            # The monthly figures count questions solved in a month, so a report reads only that month.
+            models.Index(fields=["resolved_at"], name="ticket_resolved", condition=models.Q(resolved_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -313,7 +315,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
+            # The monthly figures count the questions volunteers answered in a month.
+            models.Index(fields=["created_at"], name="message_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.body[:40]}"
@@ -349,7 +355,11 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="event_ticket_at"),
+            # The monthly figures count a month's escalations from the history.
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.from_value}→{self.to_value}"
