@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Greatest, Lag, Least, Lower, NullIf, TruncMonth
 from django.utils import timezone
@@ -448,3 +449,15 @@ def questions_for_export(*, start: datetime, end: datetime, product_ids: list[in
         "tier",
         "bottleneck_cause",
     )
+
+
+def questions_version() -> tuple[int, int]:
+    """A mark that changes whenever a question is asked or changed (every change writes a history
+    line): the highest question id and history id, read from their primary keys."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {connection.ops.quote_name(Ticket._meta.db_table)}), "
+            f"(SELECT max(id) FROM {connection.ops.quote_name(TicketEvent._meta.db_table)})"
+        )
+        ticket, event = cursor.fetchone()
+    return ticket or 0, event or 0

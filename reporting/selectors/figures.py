@@ -12,6 +12,8 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from tickets.selectors import (
     question_totals,
     questions_counted_by,
     questions_per_month,
+    questions_version,
     repeat_questions,
     solved_subjects,
 )
@@ -37,6 +40,7 @@ TREND_MONTHS = 6
 ADOPTION_MONTHS = 12
 WISH = "wish"
 AUTOMATIC_REASONS = ("nobody_on_duty", "waited_too_long")
+HISTORY_CACHE_SECONDS = 60 * 60
 
 
 def _minutes(value: timedelta | None) -> float | None:
@@ -74,10 +78,42 @@ def _month_keys(month: dt.date, count: int) -> list[str]:
     return [f"{months.add_months(month, -offset):%Y-%m}" for offset in range(count - 1, -1, -1)]
 
 
+def _by_month(
+    selector: Any,
+    *,
+    start: dt.datetime,
+    split: dt.datetime,
+    end: dt.datetime,
+    tz: Any,
+    product_ids: list[int] | None,
+    cached: bool,
+    version: tuple[int, int] = (0, 0),
+) -> list[dict[str, Any]]:
+    """Rows per month from `selector` over [start, end). With `cached`, the closed months before
+    `split` come from the cache for an hour (they hardly change), so the live dashboard reads only
+    the month it shows: its cost does not grow with the organisation's history. `version` is in the
+    key, so any new or changed question makes a new entry at once."""
+    if not cached:
+        return list(selector(start=start, end=end, tz=tz, product_ids=product_ids))
+    parts = [connection.schema_name, selector.__name__, start.isoformat(), split.isoformat(), str(product_ids)]
+    key = ":".join(["reporting", *parts, *map(str, version)])
+    earlier = cache.get(key)
+    if earlier is None:
+        earlier = list(selector(start=start, end=split, tz=tz, product_ids=product_ids))
+        cache.set(key, earlier, HISTORY_CACHE_SECONDS)
+    return earlier + list(selector(start=split, end=end, tz=tz, product_ids=product_ids))
+
+
 def month_figures(
-    *, organisation: Any, month: dt.date, product_ids: list[int] | None = None, now: dt.datetime | None = None
+    *,
+    organisation: Any,
+    month: dt.date,
+    product_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+    cached: bool = False,
 ) -> dict[str, Any]:
-    """The figures of `month` for `organisation` (whose schema the connection uses)."""
+    """The figures of `month` for `organisation` (whose schema the connection uses). A report is
+    always counted afresh; the dashboard passes `cached` (see `_by_month`)."""
     tz = months.time_zone_of(organisation)
     month = months.first_of(month)
     start, end = months.bounds(month, tz)
@@ -90,7 +126,18 @@ def month_figures(
 
     # Questions and people per month and product for 13 months: this month, last month, a year ago.
     history: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
-    for row in questions_per_month(start=year_ago_start, end=end, tz=tz, product_ids=scope):
+    version = questions_version() if cached else (0, 0)
+    per_month = _by_month(
+        questions_per_month,
+        start=year_ago_start,
+        split=start,
+        end=end,
+        tz=tz,
+        product_ids=scope,
+        cached=cached,
+        version=version,
+    )
+    for row in per_month:
         history[months.month_key(row["month"], tz)][row["product"]] = {
             "questions": row["questions"],
             "people": row["people"],
@@ -100,7 +147,16 @@ def month_figures(
         return sum(row["questions"] for row in history.get(key, {}).values())
 
     per_product = list(questions_counted_by("product", start=start, end=end, product_ids=scope))
-    causes = list(causes_per_month(start=trend_start, end=end, tz=tz, product_ids=scope))
+    causes = _by_month(
+        causes_per_month,
+        start=trend_start,
+        split=start,
+        end=end,
+        tz=tz,
+        product_ids=scope,
+        cached=cached,
+        version=version,
+    )
     escalations = list(escalations_counted(start=start, end=end, product_ids=scope))
     distribution = list(survey_distribution(start=start, end=end, product_ids=scope))
     product_ids_seen = (

@@ -24,7 +24,7 @@ def _chosen(request: HttpRequest) -> tuple[DashboardFilterForm, list[int] | None
 @allowed_if(can_view_reports)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, product_ids, month = _chosen(request)
-    figures = month_figures(organisation=organisation(), month=month, product_ids=product_ids)
+    figures = month_figures(organisation=organisation(), month=month, product_ids=product_ids, cached=True)
     context = present(figures) | {
         "filter_form": form,
         "query": request.GET.urlencode(),
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @allowed_if(can_view_reports)
 def dashboard_figures_csv(request: HttpRequest) -> HttpResponse:
     _form, product_ids, month = _chosen(request)
-    figures = month_figures(organisation=organisation(), month=month, product_ids=product_ids)
+    figures = month_figures(organisation=organisation(), month=month, product_ids=product_ids, cached=True)
     audit(actor=request.user, action="figures_downloaded", month=f"{month:%Y-%m}", products=product_ids or [])
     return figures_csv(figures, f"{organisation().slug}-{month:%Y-%m}-figures.csv")
 

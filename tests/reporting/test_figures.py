@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
@@ -140,3 +142,24 @@ def test_the_query_count_does_not_grow_with_the_questions(org_a, march):
         month_figures(organisation=org_a, month=MARCH)
 
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_dashboard_cache_of_closed_months_agrees_and_follows_changes(org_a, march):
+    april = dt.date(2025, 4, 1)
+
+    def people_per_product(result):
+        return {series["name"]: series["values"][-2] for series in result["use"]["adoption"]["series"]}
+
+    with tenant_context(org_a):
+        fresh = month_figures(organisation=org_a, month=april)
+        cached = month_figures(organisation=org_a, month=april, cached=True)
+        again = month_figures(organisation=org_a, month=april, cached=True)  # from the cache now
+        assert fresh["use"] == cached["use"] == again["use"]
+        assert fresh["bottlenecks"]["causes"] == again["bottlenecks"]["causes"]
+        assert people_per_product(again) == {"Beeldbel-tablet": 1, "Persoonlijk alarm": 2}
+
+        tablet = Product.objects.get(slug="beeldbel-tablet")
+        services.ticket_change_product(ticket=march["q3"], actor=march["volunteer"], product=tablet)
+        changed = month_figures(organisation=org_a, month=april, cached=True)
+
+    assert people_per_product(changed) == {"Beeldbel-tablet": 2, "Persoonlijk alarm": 2}
