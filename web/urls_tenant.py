@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("satisfaction.urls")),
     path("questions/", include("support.urls")),
     path("questions/", include("tickets.urls")),
+    path("instructions/", include("knowledgebase.urls")),
     path("settings/", tenant_views.tenant_settings, name="organisation_settings"),
     path("language/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
