@@ -66,7 +66,8 @@ def new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The draft is saved. Readers do not see it until it is published."))
         return redirect("knowledgebase:edit", pk=instruction.pk)
-    return render(request, "knowledgebase/edit.html", {"form": form, "formset": formset, "instruction": None})
+    context = {"form": form, "instruction_form": form, "formset": formset, "instruction": None}
+    return render(request, "knowledgebase/edit.html", context)
 
 
 def _edit_context(request: HttpRequest, instruction: Instruction, form: Any, formset: Any) -> dict[str, Any]:

@@ -1,0 +1,110 @@
+"""Writing: a draft from a solved question, easy-read notes, review by an experienced volunteer."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from knowledgebase import text
+from knowledgebase.content import RevisionStatus
+from knowledgebase.models import Instruction, InstructionRevision
+from tests.conftest import english_client, sign_in
+from tests.factories import ticket_make
+from tests.knowledgebase.conftest import png_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def solved_question(org, volunteer):
+    from tickets import services
+
+    with tenant_context(org):
+        ticket = ticket_make(subject="Het geluid is te zacht")
+        services.ticket_claim(ticket=ticket, actor=volunteer)
+        services.reply_post(ticket=ticket, actor=volunteer, body="Druk op de knop met de plus.")
+        services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        return ticket
+
+
+def test_a_volunteer_drafts_from_a_solved_question_and_another_publishes(
+    org_a, volunteer_a, second_volunteer_a, client_a
+):
+    ticket = solved_question(org_a, volunteer_a)
+    writer = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    page = writer.get(f"/questions/{ticket.number}/").content.decode()
+    assert "Make an instruction of this" in page
+    made = writer.post(f"/instructions/write/from-question/{ticket.number}/")
+    with tenant_context(org_a):
+        instruction = Instruction.objects.get()
+        revision = InstructionRevision.objects.get()
+        first_step = revision.steps.get().text
+    assert made.url == f"/instructions/write/{instruction.pk}/"
+    assert (revision.title, first_step) == ("Het geluid is te zacht", "Druk op de knop met de plus.")
+    assert writer.post(f"/instructions/write/{instruction.pk}/submit/").status_code == 302
+    assert writer.post(f"/instructions/write/{instruction.pk}/publish/").status_code == 404  # not one's own
+    assert client_a.get(f"/instructions/{instruction.pk}/").status_code == 404
+    reviewer = sign_in(english_client(org_a.host), org_a, second_volunteer_a)
+    assert "Publish this version" in reviewer.get(f"/instructions/write/{instruction.pk}/").content.decode()
+    reviewer.post(f"/instructions/write/{instruction.pk}/publish/", {"note": "Goed"})
+    assert client_a.get(f"/instructions/{instruction.pk}/").status_code == 200
+    history = reviewer.get(f"/instructions/write/{instruction.pk}/history/").content.decode()
+    assert "First version" in history and "approved by Bram Ervaren" in history
+
+
+def test_a_trainee_cannot_publish(org_a, volunteer_a, make_user, manager_a):
+    from support import services as support_services
+    from support.models import Level
+
+    trainee = make_user(org_a, role="volunteer", requester_kind="")
+    with tenant_context(org_a):
+        support_services.volunteer_level_set(actor=manager_a, volunteer=trainee, product=None, level=Level.TRAINEE)
+    ticket = solved_question(org_a, volunteer_a)
+    writer = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    writer.post(f"/instructions/write/from-question/{ticket.number}/")
+    with tenant_context(org_a):
+        pk = Instruction.objects.get().pk
+    client = sign_in(english_client(org_a.host), org_a, trainee)
+    assert client.post(f"/instructions/write/{pk}/publish/").status_code == 404
+
+
+def test_requesters_and_strangers_cannot_write(client_a, org_a, requester_a):
+    assert client_a.get("/instructions/write/").status_code == 302  # sign in first
+    client = sign_in(english_client(org_a.host), org_a, requester_a)
+    assert client.get("/instructions/write/").status_code == 404
+
+
+def test_writing_with_a_picture_and_easy_read_notes(org_a, volunteer_a, settings, tmp_path):
+    from django.core.files.storage import storages
+
+    storages["default"].__dict__.pop("relative_media_root", None)
+    settings.MEDIA_ROOT = tmp_path
+    from tenants.models import Product
+
+    client = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    data = {
+        "title": "Hoe zet ik het geluid harder?",
+        "product": Product.objects.get(slug="beeldbel-tablet").pk,
+        "needs": "",
+        "step-TOTAL_FORMS": "2",
+        "step-INITIAL_FORMS": "0",
+        "step-0-text": "Druk op de knop.",
+        "step-0-photo": png_upload(),
+        "step-0-alt": "",
+        "step-1-text": "Als u de configuratie-instellingen van de applicatie wilt veranderen, moet u eerst heel lang zoeken.",
+    }
+    response = client.post("/instructions/write/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(response.url).content.decode()
+    assert "The picture has no description" in page
+    assert "jargon" in page and "Aim for 12 or fewer" in page
+    refused = client.post("/instructions/write/new/", {**data, "step-0-photo": png_upload().__class__("x.png", b"not an image")})
+    assert refused.status_code == 200 and "This is not a photo" in refused.content.decode()
+    with tenant_context(org_a):
+        assert InstructionRevision.objects.get().status == RevisionStatus.DRAFT
+
+
+def test_easy_read_notes():
+    notes = text.easy_read_notes([("Druk op de knop.", True, True), ("Download de applicatie.", False, False)])
+    messages = [str(note.message) for note in notes]
+    assert all(note.step == 2 for note in notes)
+    assert any("applicatie" in message for message in messages) and any("No picture" in m for m in messages)
