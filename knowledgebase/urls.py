@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from knowledgebase.views import asking, reading, writing
+from knowledgebase.views import asking, learning, reading, writing
 
 app_name = "knowledgebase"
 
@@ -16,6 +16,13 @@ urlpatterns = [
     path("shared-pictures/<int:pk>/", reading.shared_picture, name="shared_picture"),
     path("suggest/", asking.suggest, name="suggest"),
     path("while-asking/", asking.ask_matches, name="ask_matches"),
+    # Courses
+    path("courses/", learning.course_list, name="courses"),
+    path("courses/progress/", learning.progress, name="progress"),
+    path("courses/<slug:slug>/", learning.course_detail, name="course"),
+    path("courses/<slug:slug>/consent/", learning.consent, name="consent"),
+    path("courses/<slug:slug>/<int:position>/", learning.lesson, name="lesson"),
+    path("courses/<slug:slug>/<int:position>/done/", learning.lesson_done, name="lesson_done"),
     # Writing and reviewing
     path("write/", writing.overview, name="write"),
     path("write/new/", writing.new, name="new"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("portal.urls")),
     path("account/", include("helpdesk.accounts.urls_portal")),
+    path("shared-instructions/", include("knowledgebase.urls_portal")),
     path("language/", set_language, name="set_language"),
     path("health/", views.health, name="health"),
 ]

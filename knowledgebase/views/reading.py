@@ -106,7 +106,7 @@ def _not_helped(request: HttpRequest, reading: Reading, form: ReasonForm | None)
 # --- Pictures -----------------------------------------------------------------------------------------
 
 
-def _send(picture: Picture | SharedPicture) -> HttpResponse:
+def send_picture(picture: Picture | SharedPicture) -> HttpResponse:
     try:
         stored = picture.file.open("rb")
     except FileNotFoundError as error:
@@ -123,7 +123,7 @@ def picture(request: HttpRequest, pk: int) -> HttpResponse:
     published = Step.objects.filter(picture=item, revision__status=RevisionStatus.PUBLISHED).exists()
     if not published and not can_write_instructions(request.user):
         raise Http404
-    return _send(item)
+    return send_picture(item)
 
 
 def shared_picture(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,4 +135,4 @@ def shared_picture(request: HttpRequest, pk: int) -> HttpResponse:
     ).exists()
     if not in_instruction and not selectors.picture_in_course(item.pk):
         raise Http404
-    return _send(item)
+    return send_picture(item)

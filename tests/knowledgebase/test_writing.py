@@ -97,7 +97,9 @@ def test_writing_with_a_picture_and_easy_read_notes(org_a, volunteer_a, settings
     page = client.get(response.url).content.decode()
     assert "The picture has no description" in page
     assert "jargon" in page and "Aim for 12 or fewer" in page
-    refused = client.post("/instructions/write/new/", {**data, "step-0-photo": png_upload().__class__("x.png", b"not an image")})
+    refused = client.post(
+        "/instructions/write/new/", {**data, "step-0-photo": png_upload().__class__("x.png", b"not an image")}
+    )
     assert refused.status_code == 200 and "This is not a photo" in refused.content.decode()
     with tenant_context(org_a):
         assert InstructionRevision.objects.get().status == RevisionStatus.DRAFT
