@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from helpdesk.accounts.models import Role
-from helpdesk.permissions import can_use_portal, can_view_ticket, can_work_ticket, is_tenant_member
+from helpdesk.permissions import can_use_portal, is_tenant_member
 from support.selectors import is_trainee_for
+from tickets.models import Status
+from tickets.permissions import can_view_ticket, can_work_ticket
 
 if TYPE_CHECKING:
     from helpdesk.permissions import AnyUser
@@ -52,7 +54,7 @@ def can_use_instructions_on(user: AnyUser, ticket: Ticket) -> bool:
 
 def can_draft_from(user: AnyUser, ticket: Ticket) -> bool:
     """ "Maak hier een uitleg van": a helper, on a solved question."""
-    return can_work_ticket(user, ticket) and ticket.status in ("resolved", "closed")
+    return can_work_ticket(user, ticket) and ticket.status in (Status.RESOLVED, Status.CLOSED)
 
 
 def can_follow_with_progress(user: AnyUser) -> bool:

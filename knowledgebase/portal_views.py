@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.decorators import allowed_if
+from helpdesk.decorators import portal_page
 from knowledgebase import editing, permissions, selectors, services
 from knowledgebase.forms import NoteForm
 from knowledgebase.shared.models import SharedInstruction, SharedPicture
@@ -19,7 +19,7 @@ from knowledgebase.stores import SHARED
 from knowledgebase.views.reading import send_picture
 from tenants.models import Product
 
-staff_only = allowed_if(permissions.can_write_shared)
+staff_only = portal_page(permissions.can_write_shared)
 
 
 def _picture_url(source: str, pk: int) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from helpdesk.hooks import Panel
 from knowledgebase import flow, permissions, selectors
 from knowledgebase.views.asking import matches_for, with_urls
-from helpdesk.hooks import Panel
 from tickets import hooks
 
 

@@ -15,13 +15,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import Resolver404, resolve, reverse
 
+from helpdesk.tenancy import current_organisation
 from knowledgebase import search as search_module
 from knowledgebase.content import OPEN_STATUSES
 from knowledgebase.models import HiddenShared, Instruction, Source
 from knowledgebase.shared.models import LessonStep, SharedInstruction
 from knowledgebase.stores import OWN, SHARED, Store
 from tenants.models import Product
-from tenants.selectors import current_organisation
 from tickets.models import Ticket
 from tickets.selectors import messages_for
 

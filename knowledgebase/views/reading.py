@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from helpdesk.tenancy import current_organisation
 from knowledgebase import counts, flow, selectors
 from knowledgebase.content import RevisionStatus
 from knowledgebase.forms import ReasonForm, SearchForm
@@ -15,7 +16,6 @@ from knowledgebase.permissions import can_write_instructions
 from knowledgebase.selectors import Reading
 from knowledgebase.shared.models import SharedPicture, SharedStep
 from tenants.models import Product
-from tenants.selectors import current_organisation
 from tickets.views.ask import ask_forget
 
 FEEDBACK_KEY = "kb_feedback"

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import allowed_if, login_required_here
+from helpdesk.tenancy import current_organisation
 from knowledgebase import editing, permissions, selectors, services
 from knowledgebase.forms import NoteForm, ReturnForm
 from knowledgebase.models import Instruction
 from knowledgebase.shared.models import SharedInstruction
 from knowledgebase.stores import OWN
 from tenants.models import Product
-from tenants.selectors import current_organisation
 from tickets.models import Ticket
 
 writers_only = allowed_if(permissions.can_write_instructions)
