@@ -31,9 +31,10 @@ def flow_start(*, product_id: int | None) -> AskFlow:
     return AskFlow.objects.create(token=secrets.token_hex(16), product_id=product_id, month=this_month())
 
 
-def flow_shown(*, flow: AskFlow, matches: list[Match]) -> None:
+def flow_shown(*, flow_id: int, matches: list[Match]) -> None:
     FlowSuggestion.objects.bulk_create(
-        [FlowSuggestion(flow=flow, source=m.source, instruction_id=m.pk) for m in matches], ignore_conflicts=True
+        [FlowSuggestion(flow_id=flow_id, source=m.source, instruction_id=m.pk) for m in matches],
+        ignore_conflicts=True,
     )
 
 

@@ -22,18 +22,12 @@ def current(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def shown(request: HttpRequest, *, product_id: int | None, matches: list[Match], live: bool, next_url: str) -> None:
-    """Records matches shown while asking, starting the flow on first sight."""
+    """Records matches shown while asking, starting the flow on first sight (or for another product)."""
     flow = current(request)
-    if flow is None or flow.get("product_id") != product_id:
+    if flow is None or flow.get("product_id") != product_id or "pk" not in flow:
         row = counts.flow_start(product_id=product_id)
-        flow = {"token": row.token, "product_id": product_id, "keys": [], "live": False}
-    else:
-        row = counts.AskFlow.objects.filter(token=flow["token"]).first()
-        if row is None:
-            request.session.pop(FLOW_KEY, None)
-            shown(request, product_id=product_id, matches=matches, live=live, next_url=next_url)
-            return
-    counts.flow_shown(flow=row, matches=matches)
+        flow = {"pk": row.pk, "token": row.token, "product_id": product_id, "keys": [], "live": False}
+    counts.flow_shown(flow_id=flow["pk"], matches=matches)
     keys = sorted({*flow["keys"], *(match.key for match in matches)})
     request.session[FLOW_KEY] = {**flow, "keys": keys, "live": flow["live"] or live, "next": next_url}
 
