@@ -135,12 +135,7 @@ def seed(store: Any, *, count: int, products: list[Any], rng: random.Random) -> 
     now = timezone.now()
     titles = [f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(PROBLEMS)} ({n})" for n in range(count)]
     instructions = store.instruction.objects.bulk_create(
-        [
-            store.instruction(
-                product=rng.choice(products), title=title, published_at=now, trigrams=text.trigrams(title)
-            )
-            for title in titles
-        ],
+        [store.instruction(product=rng.choice(products), title=title, published_at=now) for title in titles],
         batch_size=2000,
     )
     revisions = store.revision.objects.bulk_create(
@@ -166,6 +161,10 @@ def seed(store: Any, *, count: int, products: list[Any], rng: random.Random) -> 
             f"UPDATE {table} i SET published_revision_id = r.id, "
             f"search_vector = setweight(to_tsvector('dutch', i.title), 'A') "
             f"FROM {revision_table} r WHERE r.instruction_id = i.id AND i.published_revision_id IS NULL"
+        )
+        cursor.executemany(
+            f"UPDATE {table} SET trigram_vector = array_to_tsvector(%s::text[]) WHERE id = %s",
+            [(text.trigrams(item.title), item.pk) for item in instructions],
         )
         cursor.execute(f"ANALYZE {table}")
 

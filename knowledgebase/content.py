@@ -9,7 +9,6 @@ its description. These abstract models hold that shape once; each app adds its f
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -52,7 +51,8 @@ class InstructionBase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
-    trigrams = ArrayField(models.CharField(max_length=3), default=list, editable=False)
+    # The word trigrams of the title and "what you need", one lexeme each (knowledgebase.text).
+    trigram_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         abstract = True
@@ -69,7 +69,7 @@ def instruction_indexes(prefix: str) -> list[models.Index]:
     """Full text, trigrams, and the list by product; index names stay within 30 characters."""
     return [
         GinIndex(fields=["search_vector"], name=f"{prefix}_fts"),
-        GinIndex(fields=["trigrams"], name=f"{prefix}_tri"),
+        GinIndex(fields=["trigram_vector"], name=f"{prefix}_tri"),
         models.Index(fields=["product", "title"], name=f"{prefix}_list"),
     ]
 

@@ -3,8 +3,8 @@
 Search uses PostgreSQL's built-in Dutch full-text search plus word trigrams that this module
 computes, so typos ("geliud") and parts of compound words ("oplader" in "tabletoplader") still
 find an instruction. The trigrams follow pg_trgm's rules (lower case, each word padded with two
-spaces before and one after) but are stored as a text array with a GIN index, because the
-embedded PostgreSQL has no pg_trgm extension (docs/decisions.md #10).
+spaces before and one after) but are stored as a tsvector of their own with a GIN index, because the
+embedded PostgreSQL has no pg_trgm extension (docs/decisions.md #11).
 """
 
 from __future__ import annotations
@@ -158,6 +158,14 @@ def trigrams(text: str) -> list[str]:
         padded = f"  {word} "
         found.update(padded[index : index + 3] for index in range(len(padded) - 2))
     return sorted(found)
+
+
+def as_tsquery(grams: list[str]) -> str:
+    """Trigrams as a tsquery text that matches any of them; each is quoted, spaces and all.
+
+    Trigrams hold only [0-9a-z ] (see WORD), so no quote inside needs escaping.
+    """
+    return " | ".join(f"'{gram}'" for gram in grams)
 
 
 def query_text(text: str) -> str:

@@ -121,6 +121,9 @@ def test_a_requester_types_sees_suggestions_opens_one_and_it_helps(visitor, demo
     assert page.evaluate("document.activeElement.id") == "id_subject"  # focus never moved
     subject.press_sequentially(" graag")  # typing goes on in the same field
     expect(subject).to_have_value("geluid harder graag")
+    page.wait_for_timeout(1500)  # the pause after typing, then the request it starts
+    expect(page.locator("#kb-suggestions")).not_to_have_attribute("aria-busy", "true")
+    expect(link).to_be_visible()
     meets_ui_rules(page, "kb-ask-suggestions")
     with page.expect_navigation(wait_until="load"):
         link.click()
@@ -164,6 +167,18 @@ def test_the_new_reading_pages_meet_the_ui_rules(visitor, demo_content):
     page.check("input[name=reason][value=device]")
     submit(page)
     meets_ui_rules(page, "kb-not-helped-thanks")
+    # The page of matches that people without JavaScript see; here the question is sent without
+    # typing, so no live suggestion ran first.
+    page.goto(visitor.server.tenant(path="/questions/ask/"))
+    page.check(f"input[name=product][value='{tablet_pk()}']")
+    submit(page)
+    page.evaluate(
+        "document.querySelector('#id_subject').value = 'Het geluid harder zetten';"
+        "document.querySelector('#id_body').value = 'Het is te zacht.'"
+    )
+    submit(page, "main form button.button--primary")
+    assert page.url.endswith("/instructions/while-asking/")
+    meets_ui_rules(page, "kb-while-asking")
 
 
 def test_a_volunteer_drafts_from_a_solved_question_and_an_experienced_volunteer_publishes(visitor, people, browser):
@@ -191,6 +206,9 @@ def test_a_volunteer_drafts_from_a_solved_question_and_an_experienced_volunteer_
             page = visitor.page
             visitor.sign_in_as(writer)
             page.goto(visitor.server.tenant(path=f"/questions/{ticket.number}/"))
+            page.fill("#instruction-search", "foto groter")
+            submit(page, "form[role=search] button")
+            meets_ui_rules(page, "kb-question-panel")
             submit(page, f"form[action='/instructions/write/from-question/{ticket.number}/'] button")
             meets_ui_rules(page, "kb-edit")
             submit(page, "form[action$='/submit/'] button")

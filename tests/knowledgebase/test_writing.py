@@ -110,3 +110,18 @@ def test_easy_read_notes():
     messages = [str(note.message) for note in notes]
     assert all(note.step == 2 for note in notes)
     assert any("applicatie" in message for message in messages) and any("No picture" in m for m in messages)
+
+
+def test_a_helper_finds_an_instruction_and_puts_its_link_in_the_answer(org_a, volunteer_a):
+    from tests.knowledgebase.conftest import shared_published
+
+    shared = shared_published("Hoe zet ik het geluid harder?")
+    with tenant_context(org_a):
+        ticket = ticket_make(subject="Geluid te zacht")
+    client = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    found = client.get(f"/questions/{ticket.number}/", {"instructions": "geluid harder"}).content.decode()
+    assert f'href="?insert=/instructions/shared/{shared.pk}/#reply-heading"' in found
+    page = client.get(f"/questions/{ticket.number}/", {"insert": f"/instructions/shared/{shared.pk}/"}).content.decode()
+    assert f"Hoe zet ik het geluid harder?\nhttp://{org_a.host}/instructions/shared/{shared.pk}/</textarea>" in page
+    unknown = client.get(f"/questions/{ticket.number}/", {"insert": "/questions/"}).content.decode()
+    assert "http://" not in unknown.split('id="id_body"')[1].split("</textarea>")[0]
