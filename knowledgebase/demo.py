@@ -6,6 +6,7 @@ Called by the demo loader once the products exist. Running it again changes noth
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from django.db import transaction
 from django_tenants.utils import schema_context
@@ -175,18 +176,25 @@ def instructions_ensure() -> None:
     """Shared instructions for the demo products, published, in the public schema."""
     with schema_context("public"):
         products = {product.slug: product for product in Product.objects.all()}
+        drawn: dict[str, int] = {}  # one stored picture per spot, shared by the steps that show it
+
+        def picture_for(spot: str) -> int | None:
+            if spot and spot not in drawn:
+                drawn[spot] = services.picture_save(store=SHARED, photo=picture(spot)).pk
+            return drawn.get(spot)
+
         for slug, title, needs, steps in INSTRUCTIONS:
             if slug not in products or SharedInstruction.objects.filter(title=title, product=products[slug]).exists():
                 continue
-            inputs = [StepInput(text=text, alt=alt, photo=picture(spot) if spot else None) for text, spot, alt in steps]
+            inputs = [StepInput(text=text, alt=alt, picture_id=picture_for(spot)) for text, spot, alt in steps]
             instruction = services.instruction_create(
                 store=SHARED, actor=None, product=products[slug], title=title, needs=needs, steps=inputs
             )
             services.instruction_publish(actor=None, instruction=instruction)
-        course_ensure(products)
+        course_ensure(products, picture_for)
 
 
-def course_ensure(products: dict[str, Product]) -> None:
+def course_ensure(products: dict[str, Product], picture_for: Callable[[str], int | None]) -> None:
     if Course.objects.filter(slug=COURSE["slug"]).exists():
         return
     course = Course.objects.create(

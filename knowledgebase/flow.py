@@ -27,7 +27,9 @@ def shown(request: HttpRequest, *, product_id: int | None, matches: list[Match],
     if flow is None or flow.get("product_id") != product_id or "pk" not in flow:
         row = counts.flow_start(product_id=product_id)
         flow = {"pk": row.pk, "token": row.token, "product_id": product_id, "keys": [], "live": False}
-    counts.flow_shown(flow_id=flow["pk"], matches=matches)
+    new = [match for match in matches if match.key not in flow["keys"]]
+    if new:
+        counts.flow_shown(flow_id=flow["pk"], matches=new)
     keys = sorted({*flow["keys"], *(match.key for match in matches)})
     request.session[FLOW_KEY] = {**flow, "keys": keys, "live": flow["live"] or live, "next": next_url}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -221,7 +220,6 @@ def from_question(request: HttpRequest, number: int) -> HttpResponse:
     if not permissions.can_draft_from(request.user, ticket):
         raise Http404
     answer = selectors.last_public_answer(ticket)
-    with transaction.atomic():
-        instruction = services.instruction_from_ticket(actor=request.user, ticket=ticket, answer=answer)
+    instruction = services.instruction_from_ticket(actor=request.user, ticket=ticket, answer=answer)
     messages.success(request, _("A draft from this question. Make the steps short, then send it for review."))
     return redirect("knowledgebase:edit", pk=instruction.pk)
