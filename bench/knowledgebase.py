@@ -113,6 +113,7 @@ class KnowledgebaseResults:
 def _organisation() -> Any:
     from django.db import connection
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from tenants.models import CareOrganisation, Domain, Product
     from tenants.services import organisation_provision
 
@@ -131,6 +132,7 @@ def seed(store: Any, *, count: int, products: list[Any], rng: random.Random) -> 
     from django.db import connection
     from django.utils import timezone
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from knowledgebase import text
     from knowledgebase.content import RevisionStatus
 
@@ -214,6 +216,7 @@ def measure(organisation: Any, *, size: int, requests: int, warmup: int, say: Ca
     from django.test.utils import override_settings
     from django_tenants.utils import tenant_context
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from knowledgebase.models import Instruction
     from knowledgebase.shared.models import SharedInstruction
 
@@ -259,6 +262,7 @@ def run(*, requests: int = 30, warmup: int = 3, say: Callable[[str], None] = pri
     from django.db import connection
     from django_tenants.utils import tenant_context
 
+    # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
     from knowledgebase.stores import OWN, SHARED
 

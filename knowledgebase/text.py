@@ -4,7 +4,7 @@ Search uses PostgreSQL's built-in Dutch full-text search plus word trigrams that
 computes, so typos ("geliud") and parts of compound words ("oplader" in "tabletoplader") still
 find an instruction. The trigrams follow pg_trgm's rules (lower case, each word padded with two
 spaces before and one after) but are stored as a tsvector of their own with a GIN index, because the
-embedded PostgreSQL has no pg_trgm extension (docs/decisions.md #11).
+embedded PostgreSQL has no pg_trgm extension (docs/decisions.md #12).
 """
 
 from __future__ import annotations

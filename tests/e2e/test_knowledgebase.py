@@ -16,9 +16,18 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from helpdesk.accounts.models import Role
+from knowledgebase import demo
+from knowledgebase import models as own
+from knowledgebase.models import AskFlow, Instruction
+from knowledgebase.shared import models as shared
+from knowledgebase.shared.models import SharedInstruction
+from tenants.models import Product
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS
 from tests.e2e.ticket_pages import questions_removed
+from tickets import services
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -47,9 +56,6 @@ def submit(page, selector: str = "main form button[type=submit]"):
 
 def knowledge_removed() -> None:
     """Every instruction, course and count the browser tests made, in public and both organisations."""
-    from knowledgebase import models as own
-    from knowledgebase.shared import models as shared
-
     with schema_context("public"):
         shared.Course.objects.all().delete()
         shared.SharedInstruction.objects.all().delete()
@@ -67,8 +73,6 @@ def knowledge_removed() -> None:
 @pytest.fixture
 def demo_content(server, people) -> Iterator[None]:
     """The demo's shared instructions and course, with pictures in the server's media folder."""
-    from knowledgebase import demo
-
     with override_settings(MEDIA_ROOT=server.mail_dir.parent / "media"), questions_removed():
         demo.load()
         try:
@@ -78,28 +82,20 @@ def demo_content(server, people) -> Iterator[None]:
 
 
 def sound_instruction_pk() -> int:
-    from knowledgebase.shared.models import SharedInstruction
-
     with schema_context("public"):
         return SharedInstruction.objects.get(title="Hoe zet ik het geluid harder?").pk
 
 
 def tablet_pk() -> int:
-    from tenants.models import Product
-
     return Product.objects.get(slug="beeldbel-tablet").pk
 
 
 def tickets_in_a() -> int:
-    from tickets.models import Ticket
-
     with schema_context("org_test_a"):
         return Ticket.objects.count()
 
 
 def flows_in_a() -> list[str]:
-    from knowledgebase.models import AskFlow
-
     with schema_context("org_test_a"):
         return list(AskFlow.objects.values_list("outcome", flat=True))
 
@@ -182,11 +178,8 @@ def test_the_new_reading_pages_meet_the_ui_rules(visitor, demo_content):
 
 
 def test_a_volunteer_drafts_from_a_solved_question_and_an_experienced_volunteer_publishes(visitor, people, browser):
-    from tenants.models import Product
-    from tickets import services
-
-    writer = people.member("volunteer", full_name="Fatima El Amrani")
-    reviewer = people.member("volunteer", full_name="Henk de Vries")
+    writer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
+    reviewer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     with questions_removed():
         try:
             with schema_context("org_test_a"):
@@ -225,8 +218,6 @@ def test_a_volunteer_drafts_from_a_solved_question_and_an_experienced_volunteer_
                 meets_ui_rules(second.page, "kb-history")
             finally:
                 other.close()
-            from knowledgebase.models import Instruction
-
             with schema_context("org_test_a"):
                 instruction = Instruction.objects.get(from_ticket_number=ticket.number)
                 assert instruction.is_published
@@ -237,7 +228,7 @@ def test_a_volunteer_drafts_from_a_solved_question_and_an_experienced_volunteer_
 
 
 def test_a_professional_writes_a_shared_instruction_and_both_organisations_show_it(visitor, people, server):
-    professional = people.operator("professional")
+    professional = people.operator(Role.PROFESSIONAL)
     page = visitor.page
     try:
         visitor.sign_in_as(professional, slug="public", verified=True)
@@ -258,7 +249,7 @@ def test_a_professional_writes_a_shared_instruction_and_both_organisations_show_
 
 
 def test_a_requester_follows_a_course_lesson_and_sees_progress(visitor, people, demo_content):
-    requester = people.member("requester", full_name="Gerrit Bakker")
+    requester = people.member(Role.REQUESTER, full_name="Gerrit Bakker")
     page = visitor.page
     visitor.sign_in_as(requester)
     page.goto(visitor.server.tenant(path="/instructions/courses/"))
@@ -276,7 +267,7 @@ def test_a_requester_follows_a_course_lesson_and_sees_progress(visitor, people, 
         "href", "/instructions/courses/tablet-eerste-stappen/2/"
     )
     submit(page, "form[action$='/consent/'] button")
-    volunteer = people.member("volunteer", full_name="Henk de Vries")
+    volunteer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
     visitor.sign_in_as(volunteer)
     page.goto(visitor.server.tenant(path="/instructions/courses/progress/"))
     expect(page.locator("main table")).to_contain_text("Gerrit Bakker")

@@ -1,4 +1,7 @@
-"""Instructions for the knowledge base tests: shared ones in public, own ones in organisation A."""
+"""Instructions for the knowledge base tests: shared ones in public, own ones in an organisation.
+
+People come from the cast in tests/conftest.py; `colleague_a` is a second experienced volunteer.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context, tenant_context
 from PIL import Image
 
+from helpdesk.accounts.models import Role
 from knowledgebase import services
 from knowledgebase.services import StepInput
 from knowledgebase.stores import OWN, SHARED
@@ -68,20 +72,6 @@ def png_upload(name: str = "stap.png") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def volunteer_a(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Vera Ervaren")
-
-
-@pytest.fixture
-def second_volunteer_a(org_a, make_user):
-    return make_user(org_a, role="volunteer", requester_kind="", full_name="Bram Ervaren")
-
-
-@pytest.fixture
-def manager_a(org_a, make_user):
-    return make_user(org_a, role="manager", requester_kind="", full_name="Marieke Manager")
-
-
-@pytest.fixture
-def requester_a(org_a, make_user):
-    return make_user(org_a, role="requester", full_name="Gerrit Bakker")
+def colleague_a(org_a, make_user):
+    """A second experienced volunteer of A, to review what volunteer_a wrote."""
+    return make_user(org_a, role=Role.VOLUNTEER, requester_kind="", full_name="Bram Ervaren")

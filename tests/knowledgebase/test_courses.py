@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from knowledgebase import demo
 from knowledgebase.models import LessonDone, ProgressConsent
-from tests.conftest import english_client, sign_in
+from knowledgebase.shared.models import Course
+from tests.conftest import english_client
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +18,12 @@ pytestmark = pytest.mark.django_db
 def course(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     demo.load()
-    from knowledgebase.shared.models import Course
-
     with schema_context("public"):
         return Course.objects.get(slug="tablet-eerste-stappen")
 
 
-def test_a_requester_follows_a_lesson_and_sees_progress(course, org_a, make_user):
-    person = make_user(org_a, role="requester")
-    client = sign_in(english_client(org_a.host), org_a, person)
+def test_a_requester_follows_a_lesson_and_sees_progress(course, org_a, requester_a):
+    client = sign_in(english_client(org_a.host), org_a, requester_a)
     page = client.get(f"/instructions/courses/{course.slug}/").content.decode()
     assert "Lesson 0 of 5 done" in page and "Start the first lesson" in page
     lesson = client.get(f"/instructions/courses/{course.slug}/1/").content.decode()
@@ -37,25 +36,21 @@ def test_a_requester_follows_a_lesson_and_sees_progress(course, org_a, make_user
 def test_without_an_account_a_course_is_followed_without_progress(course, client_a, org_a):
     assert "Sign in to keep track" in client_a.get(f"/instructions/courses/{course.slug}/").content.decode()
     assert client_a.post(f"/instructions/courses/{course.slug}/1/done/").url.endswith("/2/")
-    from django_tenants.utils import tenant_context
-
     with tenant_context(org_a):
         assert not LessonDone.objects.exists()
 
 
-def test_volunteers_see_progress_only_with_consent(course, org_a, make_user):
-    person = make_user(org_a, role="requester", full_name="Gerrit Bakker")
-    volunteer = make_user(org_a, role="volunteer", requester_kind="")
+def test_volunteers_see_progress_only_with_consent(course, org_a, requester_a, volunteer_a):
+    person = requester_a
+    volunteer = volunteer_a
     requester = sign_in(english_client(org_a.host), org_a, person)
     requester.post(f"/instructions/courses/{course.slug}/1/done/")
     helper = sign_in(english_client(org_a.host), org_a, volunteer)
-    assert "Gerrit Bakker" not in helper.get("/instructions/courses/progress/").content.decode()
+    assert "Riet Vraagsteller" not in helper.get("/instructions/courses/progress/").content.decode()
     requester.post(f"/instructions/courses/{course.slug}/consent/", {"allowed": "yes"})
     page = helper.get("/instructions/courses/progress/").content.decode()
-    assert "Gerrit Bakker" in page and "1 of 5" in page
+    assert "Riet Vraagsteller" in page and "1 of 5" in page
     assert requester.get("/instructions/courses/progress/").status_code == 404
-    from django_tenants.utils import tenant_context
-
     with tenant_context(org_a):
         assert ProgressConsent.objects.filter(user=person).exists()
 

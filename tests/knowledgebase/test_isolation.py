@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django_tenants.utils import tenant_context
+from PIL import Image
 
 from knowledgebase import services
 from knowledgebase.models import Picture
 from knowledgebase.stores import OWN
 from tests.knowledgebase.conftest import own_draft, own_published, shared_published
+from tests.signing_in import sign_in
 from tickets.uploads import CleanPhoto
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +26,9 @@ def test_own_instructions_stay_in_their_organisation(client_a, client_b, org_a, 
     assert "Alleen voor Amphora" not in client_b.get("/instructions/product/beeldbel-tablet/").content.decode()
 
 
-def test_drafts_are_not_seen_in_another_organisation_by_its_writers(client_b, org_a, org_b, make_user):
-    from tests.conftest import sign_in
-
+def test_drafts_are_not_seen_in_another_organisation_by_its_writers(client_b, org_a, org_b, manager_b):
     draft = own_draft(org_a, "Concept van A")
-    writer_b = make_user(org_b, role="manager", requester_kind="")
-    sign_in(client_b, org_b, writer_b)
+    sign_in(client_b, org_b, manager_b)
     assert client_b.get(f"/instructions/write/{draft.pk}/").status_code in (404,)
     assert "Concept van A" not in client_b.get("/instructions/write/").content.decode()
 
@@ -40,8 +41,8 @@ def test_shared_instructions_reach_every_organisation_with_the_product(client_a,
     assert client_a.get(f"/instructions/shared/{other.pk}/").status_code == 404  # not supported here
 
 
-def test_hiding_in_one_organisation_leaves_the_other_alone(client_a, client_b, org_a, make_user):
-    manager = make_user(org_a, role="manager", requester_kind="")
+def test_hiding_in_one_organisation_leaves_the_other_alone(client_a, client_b, org_a, manager_a):
+    manager = manager_a
     shared = shared_published("Verborgen bij A")
     with tenant_context(org_a):
         services.shared_hide(actor=manager, shared=shared)
@@ -51,10 +52,6 @@ def test_hiding_in_one_organisation_leaves_the_other_alone(client_a, client_b, o
 
 def test_pictures_of_drafts_and_of_other_organisations_are_not_served(client_a, client_b, org_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, format="PNG")
     photo = CleanPhoto(content=buffer.getvalue(), content_type="image/png", extension="png", original_name="a.png")

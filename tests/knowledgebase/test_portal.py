@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tenants.models import Product
-from tests.conftest import sign_in_operator
 from tests.knowledgebase.conftest import png_upload
+from tests.signing_in import sign_in, sign_in_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,7 @@ def test_a_professional_writes_and_publishes_a_shared_instruction(
         assert client.get(picture).status_code == 200
 
 
-def test_the_portal_pages_refuse_people_who_are_not_operator_staff(portal_client, client_a, make_user, org_a):
-    from tests.conftest import sign_in
-
+def test_the_portal_pages_refuse_people_who_are_not_operator_staff(portal_client, client_a, manager_a, org_a):
     assert portal_client.get("/shared-instructions/").status_code == 302
-    person = make_user(org_a, role="manager", requester_kind="")
-    sign_in(client_a, org_a, person)
+    sign_in(client_a, org_a, manager_a)
     assert client_a.get("/shared-instructions/").status_code == 404

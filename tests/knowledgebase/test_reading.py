@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from knowledgebase import counts
+from knowledgebase import counts, services
 from knowledgebase.models import Feedback, ViewCount
 from tests.knowledgebase.conftest import own_draft, own_published, shared_published, steps_of
 
@@ -41,8 +41,6 @@ def test_a_reader_never_sees_a_draft(client_a, org_a):
 
 
 def test_the_published_revision_stays_until_the_next_is_approved(client_a, org_a):
-    from knowledgebase import services
-
     instruction = own_published(org_a, "Het scherm blijft zwart", steps=steps_of("Eerste versie."))
     with tenant_context(org_a):
         services.instruction_edit(
@@ -73,8 +71,6 @@ def test_helped_yes_and_no_with_a_reason_are_counted_without_a_person(client_a, 
 
 
 def test_a_hidden_shared_instruction_is_gone_and_an_adaptation_replaces_it(client_a, org_a, manager_a):
-    from knowledgebase import services
-
     shared = shared_published("Verbinden met wifi")
     with tenant_context(org_a):
         services.shared_hide(actor=manager_a, shared=shared)

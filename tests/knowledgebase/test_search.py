@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from knowledgebase import selectors
+from tenants.models import Product
 from tests.knowledgebase.conftest import own_published, shared_published, steps_of
 
 SET = [
@@ -33,8 +34,6 @@ def instruction_set(org_a):
 
 
 def titles(organisation, question: str, product: str | None = None) -> list[str]:
-    from tenants.models import Product
-
     with tenant_context(organisation):
         product_id = Product.objects.get(slug=product).pk if product else None
         return [match.title for match in selectors.search(question, product_id=product_id)]

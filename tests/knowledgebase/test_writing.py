@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import storages
 from django_tenants.utils import tenant_context
 
 from knowledgebase import text
 from knowledgebase.content import RevisionStatus
 from knowledgebase.models import Instruction, InstructionRevision
-from tests.conftest import english_client, sign_in
+from tenants.models import Product
+from tests.conftest import english_client
 from tests.factories import ticket_make
-from tests.knowledgebase.conftest import png_upload
+from tests.knowledgebase.conftest import png_upload, shared_published
+from tests.signing_in import sign_in
+from tickets import services as ticket_services
 
 pytestmark = pytest.mark.django_db
 
 
 def solved_question(org, volunteer):
-    from tickets import services
-
     with tenant_context(org):
         ticket = ticket_make(subject="Het geluid is te zacht")
-        services.ticket_claim(ticket=ticket, actor=volunteer)
-        services.reply_post(ticket=ticket, actor=volunteer, body="Druk op de knop met de plus.")
-        services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        ticket_services.ticket_claim(ticket=ticket, actor=volunteer)
+        ticket_services.reply_post(ticket=ticket, actor=volunteer, body="Druk op de knop met de plus.")
+        ticket_services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
         return ticket
 
 
-def test_a_volunteer_drafts_from_a_solved_question_and_another_publishes(
-    org_a, volunteer_a, second_volunteer_a, client_a
-):
+def test_a_volunteer_drafts_from_a_solved_question_and_another_publishes(org_a, volunteer_a, colleague_a, client_a):
     ticket = solved_question(org_a, volunteer_a)
     writer = sign_in(english_client(org_a.host), org_a, volunteer_a)
     page = writer.get(f"/questions/{ticket.number}/").content.decode()
@@ -43,7 +43,7 @@ def test_a_volunteer_drafts_from_a_solved_question_and_another_publishes(
     assert writer.post(f"/instructions/write/{instruction.pk}/submit/").status_code == 302
     assert writer.post(f"/instructions/write/{instruction.pk}/publish/").status_code == 404  # not one's own
     assert client_a.get(f"/instructions/{instruction.pk}/").status_code == 404
-    reviewer = sign_in(english_client(org_a.host), org_a, second_volunteer_a)
+    reviewer = sign_in(english_client(org_a.host), org_a, colleague_a)
     assert "Publish this version" in reviewer.get(f"/instructions/write/{instruction.pk}/").content.decode()
     reviewer.post(f"/instructions/write/{instruction.pk}/publish/", {"note": "Goed"})
     assert client_a.get(f"/instructions/{instruction.pk}/").status_code == 200
@@ -51,13 +51,8 @@ def test_a_volunteer_drafts_from_a_solved_question_and_another_publishes(
     assert "First version" in history and "approved by Bram Ervaren" in history
 
 
-def test_a_trainee_cannot_publish(org_a, volunteer_a, make_user, manager_a):
-    from support import services as support_services
-    from support.models import Level
-
-    trainee = make_user(org_a, role="volunteer", requester_kind="")
-    with tenant_context(org_a):
-        support_services.volunteer_level_set(actor=manager_a, volunteer=trainee, product=None, level=Level.TRAINEE)
+def test_a_trainee_cannot_publish(org_a, volunteer_a, trainee_a):
+    trainee = trainee_a
     ticket = solved_question(org_a, volunteer_a)
     writer = sign_in(english_client(org_a.host), org_a, volunteer_a)
     writer.post(f"/instructions/write/from-question/{ticket.number}/")
@@ -74,12 +69,8 @@ def test_requesters_and_strangers_cannot_write(client_a, org_a, requester_a):
 
 
 def test_writing_with_a_picture_and_easy_read_notes(org_a, volunteer_a, settings, tmp_path):
-    from django.core.files.storage import storages
-
     storages["default"].__dict__.pop("relative_media_root", None)
     settings.MEDIA_ROOT = tmp_path
-    from tenants.models import Product
-
     client = sign_in(english_client(org_a.host), org_a, volunteer_a)
     data = {
         "title": "Hoe zet ik het geluid harder?",
@@ -113,8 +104,6 @@ def test_easy_read_notes():
 
 
 def test_a_helper_finds_an_instruction_and_puts_its_link_in_the_answer(org_a, volunteer_a):
-    from tests.knowledgebase.conftest import shared_published
-
     shared = shared_published("Hoe zet ik het geluid harder?")
     with tenant_context(org_a):
         ticket = ticket_make(subject="Geluid te zacht")
