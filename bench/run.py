@@ -1,11 +1,12 @@
 """`make bench`: measure, and record the figures in docs/benchmarks.md.
 
-Four benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
+Five benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
 the volunteers' queue and the question page stay fast with 100,000 questions (`bench/questions.py`),
 whether the professionals' queue over 200 organisations' 20,000 escalated questions answers in
-one list query per page (`bench/escalations.py`), and how the monthly report builds at 10,000
+one list query per page (`bench/escalations.py`), how the monthly report builds at 10,000
 questions a month, the dashboard at 100,000 and the fan-out over 200 organisations
-(`bench/reporting.py`).
+(`bench/reporting.py`), and whether suggestions while asking and the instruction page stay under
+50 ms with 5,000 instructions (`bench/knowledgebase.py`).
 Each runs on the server DATABASE_URL points at (the embedded PostgreSQL under `make bench`), in a
 database of its own, `helpdesk_bench`, which it creates first and drops at the end. Each writes
 its own section of the page, between its markers, and leaves the rest of the page as it was.
@@ -26,7 +27,7 @@ from bench.provisioning import Figures, Results
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("provisioning", "questions", "escalations", "reporting")
+BENCHMARKS = ("provisioning", "questions", "escalations", "reporting", "knowledgebase")
 HISTORY_START = "<!-- bench:history:start -->"
 HISTORY_END = "<!-- bench:history:end -->"
 HISTORY_HEADER = (
@@ -225,6 +226,19 @@ def _run_reporting(args: argparse.Namespace, today: dt.date, where: str, load: f
     return reporting.section(results, today, where, reporting.earlier_rows(text), load), results.passes
 
 
+def _run_knowledgebase(
+    args: argparse.Namespace, today: dt.date, where: str, load: float, text: str
+) -> tuple[str, bool]:
+    from bench import knowledgebase, provisioning
+
+    with provisioning.bench_database(knowledgebase.BENCH_DATABASE) as name:
+        print(f"[bench] database {name}: fresh")
+        results = knowledgebase.run(requests=args.requests, warmup=args.warmup)
+    print(f"[bench] database {name}: dropped")
+    print("[bench] knowledgebase: " + ("within the promise" if results.passes else "NOT within the promise"))
+    return knowledgebase.section(results, today, where, knowledgebase.earlier_rows(text), load), results.passes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark; the page keeps the other's figures")
@@ -259,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "reporting"):
         sections["reporting"], reporting_pass = _run_reporting(args, today, where, load, text)
         passes = passes and reporting_pass
+    if args.only in (None, "knowledgebase"):
+        sections["knowledgebase"], knowledgebase_pass = _run_knowledgebase(args, today, where, load, text)
+        passes = passes and knowledgebase_pass
     if not args.no_write:
         DOC.write_text(page(text, sections))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from demo.reporting import load_reporting_demo
 from demo.support import support_ensure
 from helpdesk.accounts.models import RequesterKind, Role, User
+from knowledgebase import demo as knowledgebase_demo
 from satisfaction.models import SurveyAnswer
 from satisfaction.services import survey_answer_save
 from tenants.models import CareOrganisation, Product
@@ -152,6 +153,7 @@ def organisation_ensure(spec: dict) -> CareOrganisation:
 def load() -> list[CareOrganisation]:
     products_ensure()
     operator_staff_ensure()
+    knowledgebase_demo.load()
     organisations = []
     for spec in ORGANISATIONS:
         organisation = organisation_ensure(spec)

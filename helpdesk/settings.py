@@ -40,6 +40,8 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "escalations",
+    # Shared instructions and courses, written by the operator's professionals (public schema only).
+    "knowledgebase.shared",
     "helpdesk.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",

@@ -7,11 +7,21 @@
 - `reply_hold(ticket, actor, body)`: before a helper's public answer goes out, inside the
   transaction and with the question locked. A receiver that holds the answer back (support: a
   trainee's answer waits for approval) returns what it kept; None lets the answer go out.
+- `reply_prefill(request, ticket)`: text to start a helper's answer with (the knowledge base:
+  a link to the instruction the helper chose); the first that is not None is used.
 - `question_facts`: rows in the summary at the top of a helper's question page, such as the
   requester's rating.
 - `question_panels`: sections of a helper's question page, such as support for volunteers.
 - `follow_panels`: sections of the requester's page of their question, such as the invitation
   to say how it went.
+
+While asking (tickets.views.ask):
+- `ask_question_panels`: parts of the question step below the question, for the state typed so
+  far (product, subject, body), such as instructions suggested while typing.
+- `ask_after_question(request, state, next_url)`: after the question step is answered; the first
+  URL a receiver returns is shown before the next step (without JavaScript, matching
+  instructions are shown there).
+- `ask_filed(request, ticket)`: a question was filed through the ask flow.
 """
 
 from __future__ import annotations
@@ -21,6 +31,10 @@ from helpdesk.hooks import Hook, PanelSlot
 ticket_saved = Hook("ticket_saved")
 ticket_resolved = Hook("ticket_resolved")
 reply_hold = Hook("reply_hold")
+reply_prefill = Hook("reply_prefill")
 question_facts = PanelSlot("question_facts")
 question_panels = PanelSlot("question_panels")
 follow_panels = PanelSlot("follow_panels")
+ask_question_panels = PanelSlot("ask_question_panels")
+ask_after_question = Hook("ask_after_question")
+ask_filed = Hook("ask_filed")

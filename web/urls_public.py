@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("contracts/", include("reporting.urls_portal")),
     path("account/", include("helpdesk.accounts.urls_portal")),
+    path("shared-instructions/", include("knowledgebase.urls_portal")),
     path("language/", set_language, name="set_language"),
     path("health/", views.health, name="health"),
 ]

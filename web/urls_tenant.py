@@ -14,6 +14,7 @@ urlpatterns = [
     path("questions/", include("support.urls")),
     path("questions/", include("tickets.urls")),
     path("reports/", include("reporting.urls")),
+    path("instructions/", include("knowledgebase.urls")),
     path("settings/", tenant_views.tenant_settings, name="organisation_settings"),
     path("language/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from helpdesk import permissions as core_permissions
+from knowledgebase import permissions as knowledgebase_permissions
 from support import permissions as support_permissions
 from tenants import permissions as tenant_permissions
 from tickets import permissions as ticket_permissions
@@ -24,6 +25,8 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         "can_keep_duty": ticket_permissions.can_keep_duty(user),
         "can_see_own_contribution": ticket_permissions.can_see_own_contribution(user),
         "can_view_audit_log": core_permissions.can_view_audit_log(user),
+        "can_write_instructions": knowledgebase_permissions.can_write_instructions(user),
+        "can_see_course_progress": knowledgebase_permissions.can_see_course_progress(user),
         "can_manage_settings": tenant_permissions.can_manage_organisation_settings(user, request.tenant),
     }
     return render(request, "core/home.html", context)

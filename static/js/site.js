@@ -68,3 +68,12 @@
     lostFocus = null;
   });
 })();
+
+// Instructions: a print button where printing is possible (the browser's own print works anyway).
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector("[data-print]");
+  if (button && window.print) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+});

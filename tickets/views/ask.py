@@ -32,7 +32,7 @@ from helpdesk import permissions as core_permissions
 from helpdesk import throttle
 from helpdesk.tenancy import current_organisation
 from tenants.models import Product
-from tickets import services
+from tickets import hooks, services
 from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm
 from tickets.models import Channel, ContactMethod, OnBehalfRelation, Ticket
 from tickets.uploads import CleanPhoto
@@ -58,6 +58,23 @@ def _state(request: HttpRequest) -> dict[str, Any]:
 
 def _save(request: HttpRequest, **values: Any) -> None:
     request.session[SESSION_KEY] = {**_state(request), **values}
+
+
+def ask_state(request: HttpRequest) -> dict[str, Any]:
+    """What this browser typed so far while asking (for apps that help while asking)."""
+    return _state(request)
+
+
+def ask_draft_keep(request: HttpRequest, *, subject: str, body: str) -> None:
+    """Keeps typed text of the question step before it is sent, so leaving the page loses nothing."""
+    if SESSION_KEY in request.session:
+        _save(request, subject=subject[:200], body=body[:5000])
+
+
+def ask_forget(request: HttpRequest) -> None:
+    """Ends this browser's question without sending it (an instruction solved it)."""
+    _photo_drop(request)
+    request.session.pop(SESSION_KEY, None)
 
 
 # --- The photo kept between the steps --------------------------------------------------------------
@@ -151,13 +168,20 @@ def _missing_before(state: dict[str, Any], step: str) -> str | None:
     return None
 
 
+def _next_url(state: dict[str, Any], step: str) -> str:
+    if state.get("checking") or step == STEPS[-1]:
+        return reverse("tickets:ask_check")
+    return reverse("tickets:ask_step", kwargs={"step": STEPS[STEPS.index(step) + 1]})
+
+
 def _after(request: HttpRequest, step: str) -> HttpResponse:
     state = _state(request)
     done = [*state.get("done", []), step]
     _save(request, done=sorted(set(done), key=STEPS.index))
-    if state.get("checking") or step == STEPS[-1]:
-        return redirect("tickets:ask_check")
-    return redirect("tickets:ask_step", step=STEPS[STEPS.index(step) + 1])
+    next_url = _next_url(state, step)
+    if step == "question":
+        next_url = hooks.ask_after_question.first(request=request, state=_state(request), next_url=next_url) or next_url
+    return redirect(next_url)
 
 
 def _back_url(step: str) -> str:
@@ -178,8 +202,13 @@ def _form_for(request: HttpRequest, step: str, data: Any, state: dict[str, Any])
 
 
 def ask_start(request: HttpRequest) -> HttpResponse:
+    """A new question; `?product=<id>` (from an instruction's "ask anyway") chooses the product."""
     _photo_drop(request)
     request.session.pop(SESSION_KEY, None)
+    chosen = request.GET.get("product", "")
+    if chosen.isdigit() and current_organisation().active_products().filter(pk=int(chosen)).exists():
+        _save(request, product=int(chosen), done=["product"])
+        return redirect("tickets:ask_step", step="question")
     return redirect("tickets:ask_step", step=STEPS[0])
 
 
@@ -213,6 +242,8 @@ def ask_step(request: HttpRequest, step: str) -> HttpResponse:
         context["kept_photo"] = _state(request).get("photo")
         if context["kept_photo"]:
             form["photo"].label = _("Choose another photo")
+        context["ask_panels"] = hooks.ask_question_panels
+        context["ask_state"] = state
     return render(request, f"tickets/ask/{step}.html", context)
 
 
@@ -236,6 +267,7 @@ def ask_check(request: HttpRequest) -> HttpResponse:
             return redirect("tickets:ask_start")
         throttle.record_failure("ask", address)
         ticket = _file(request, state)
+        hooks.ask_filed.send(request=request, ticket=ticket)
         _photo_drop(request)
         request.session.pop(SESSION_KEY, None)
         request.session[DONE_KEY] = ticket.number

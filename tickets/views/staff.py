@@ -127,6 +127,9 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     if saved.isdigit() and permissions.can_work_ticket(request.user, ticket):
         chosen = SavedReply.objects.filter(pk=int(saved)).first()
         reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
+    prefill = hooks.reply_prefill.first(request=request, ticket=ticket)
+    if reply_form is None and prefill and permissions.can_work_ticket(request.user, ticket):
+        reply_form = ReplyForm(initial={"body": prefill})
     return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
 
 

@@ -1,0 +1,66 @@
+"""Who may do what with instructions and courses. Refusals answer 404 like a missing page.
+
+Reading needs no account. Volunteers, professionals and managers write drafts; an experienced
+volunteer (not a trainee for the product), a professional or a manager reviews and publishes,
+never their own revision. Operator staff write shared instructions in the portal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from helpdesk.accounts.models import Role
+from helpdesk.permissions import can_use_portal, is_tenant_member
+from support.selectors import is_trainee_for
+from tickets.models import Status
+from tickets.permissions import can_view_ticket, can_work_ticket
+
+if TYPE_CHECKING:
+    from helpdesk.permissions import AnyUser
+    from knowledgebase.models import Instruction
+    from tickets.models import Ticket
+
+WRITERS = (Role.VOLUNTEER, Role.PROFESSIONAL, Role.MANAGER)
+
+
+def can_write_instructions(user: AnyUser) -> bool:
+    return is_tenant_member(user) and user.role in WRITERS
+
+
+def can_publish_instruction(user: AnyUser, instruction: Instruction, author_id: int | None) -> bool:
+    if not can_write_instructions(user) or author_id == user.pk:
+        return False
+    if user.role == Role.VOLUNTEER:
+        return not is_trainee_for(user, instruction.product_id)
+    return True
+
+
+def can_manage_shared_here(user: AnyUser) -> bool:
+    """Hiding or adapting a shared instruction for this organisation."""
+    return (is_tenant_member(user) and user.role in (Role.PROFESSIONAL, Role.MANAGER)) or (
+        is_tenant_member(user) and user.role == Role.VOLUNTEER and not is_trainee_for(user, None)
+    )
+
+
+def can_write_shared(user: AnyUser) -> bool:
+    """Shared instructions, in the portal: operator staff with their second factor."""
+    return can_use_portal(user)
+
+
+def can_use_instructions_on(user: AnyUser, ticket: Ticket) -> bool:
+    """Searching instructions and inserting a link on a question: its helpers."""
+    return can_view_ticket(user, ticket) and user.role in (Role.VOLUNTEER, Role.PROFESSIONAL)
+
+
+def can_draft_from(user: AnyUser, ticket: Ticket) -> bool:
+    """ "Maak hier een uitleg van": a helper, on a solved question."""
+    return can_work_ticket(user, ticket) and ticket.status in (Status.RESOLVED, Status.CLOSED)
+
+
+def can_follow_with_progress(user: AnyUser) -> bool:
+    return is_tenant_member(user) and user.role == Role.REQUESTER
+
+
+def can_see_course_progress(user: AnyUser) -> bool:
+    """Volunteers see lessons done by clients who allowed it."""
+    return is_tenant_member(user) and user.role in (Role.VOLUNTEER, Role.PROFESSIONAL)

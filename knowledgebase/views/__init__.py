@@ -1,0 +1,1 @@
+"""Pages of the knowledge base on an organisation's host."""
