@@ -346,6 +346,10 @@ Promise: p95 under 50 ms, and the same number of queries at {results.sizes[0].in
 {rows}
 {HISTORY_END}
 
+"Load" is the load average when the run started. On a machine shared with other work, a load above
+the number of cores makes every request also wait for the CPU; compare rows of similar load, and
+the search statement alone. The query counts are the same at both sizes.
+
 ### The latest run in detail
 
 {today.isoformat()}, {where}, PostgreSQL {results.server_version}, Python {platform.python_version()},

@@ -36,10 +36,8 @@ def can_publish_instruction(user: AnyUser, instruction: Instruction, author_id: 
 
 
 def can_manage_shared_here(user: AnyUser) -> bool:
-    """Hiding or adapting a shared instruction for this organisation."""
-    return (is_tenant_member(user) and user.role in (Role.PROFESSIONAL, Role.MANAGER)) or (
-        is_tenant_member(user) and user.role == Role.VOLUNTEER and not is_trainee_for(user, None)
-    )
+    """Hiding or adapting a shared instruction for this organisation: professionals and managers."""
+    return is_tenant_member(user) and user.role in (Role.PROFESSIONAL, Role.MANAGER)
 
 
 def can_write_shared(user: AnyUser) -> bool:

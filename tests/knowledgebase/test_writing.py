@@ -114,3 +114,13 @@ def test_a_helper_finds_an_instruction_and_puts_its_link_in_the_answer(org_a, vo
     assert f"Hoe zet ik het geluid harder?\nhttp://{org_a.host}/instructions/shared/{shared.pk}/</textarea>" in page
     unknown = client.get(f"/questions/{ticket.number}/", {"insert": "/questions/"}).content.decode()
     assert "http://" not in unknown.split('id="id_body"')[1].split("</textarea>")[0]
+
+
+def test_only_managers_and_professionals_hide_or_adapt_shared_instructions(org_a, volunteer_a, manager_a):
+    shared = shared_published("Verbinden met wifi")
+    volunteer = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    assert "Instructions from the helpdesk" not in volunteer.get("/instructions/write/").content.decode()
+    assert volunteer.post(f"/instructions/write/shared/{shared.pk}/hide/").status_code == 404
+    manager = sign_in(english_client(org_a.host), org_a, manager_a)
+    assert "Verbinden met wifi" in manager.get("/instructions/write/").content.decode()
+    assert manager.post(f"/instructions/write/shared/{shared.pk}/hide/").status_code == 302
