@@ -98,7 +98,7 @@ def organisation_report_pdf(request: HttpRequest, slug: str, month: str) -> Http
     with tenant_context(organisation):
         report = Report.objects.filter(month=parsed, status=Report.Status.READY).first() if parsed else None
         stored = report_file(report) if report is not None else None
-        if stored is None:
+        if stored is None or not stored.file.storage.exists(stored.file.name):
             raise Http404
         # The organisation's own log says which operator opened its report; the portal's log too.
         audit(actor=None, action="report_downloaded_by_operator", target=report, operator=request.user.email)

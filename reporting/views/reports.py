@@ -80,7 +80,7 @@ def report_mail(request: HttpRequest) -> HttpResponse:
 
 def _pdf_response(request: HttpRequest, report: object, product: Product | None) -> HttpResponse:
     stored = report_file(report, product.pk if product else None)
-    if stored is None:
+    if stored is None or not stored.file.storage.exists(stored.file.name):
         raise Http404
     audit(
         actor=request.user,

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import time_machine
-from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -87,9 +86,16 @@ def month_of_questions(people: People) -> None:
 
 def report_built(visitor: Visitor) -> str:
     """Builds last month's report into the server's media folder; returns its month as `YYYY-MM`."""
-    with schema_context(schema_for(SLUG)), override_settings(MEDIA_ROOT=str(media_of(visitor))):
+    schema = schema_for(SLUG)
+    with schema_context(schema):
         report = Report.objects.create(month=last_month())
         report_build(report_id=report.pk)
+        # The server reads its own media folder: put the files where it looks for them.
+        for stored in report.files.all():
+            target = media_of(visitor) / schema / stored.file.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with stored.file.open("rb") as handle:
+                target.write_bytes(handle.read())
     return f"{last_month():%Y-%m}"
 
 
