@@ -23,6 +23,7 @@ from support import services as support
 from tenants.models import CareOrganisation, Product
 from tests.e2e.pages import NAMES, Screen
 from tests.e2e.support import People, Visitor, schema_for
+from tests.factories import ticket_solve
 from tickets import services
 from tickets.models import DutyPeriod, ReferenceCounter, Ticket
 from tickets.tokens import follow_token_make
@@ -424,7 +425,7 @@ def _organisations_at_work(people: People) -> None:
             ticket = services.ticket_claim(
                 ticket=_filed(SLUG, "beeldbel-tablet", "Scherm blijft zwart"), actor=volunteer
             )
-            ticket = services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+            ticket = ticket_solve(ticket=ticket, actor=volunteer, cause="explanation")
             satisfaction.survey_answer_save(
                 ticket=ticket, actor=None, help_score=help_score, technology_score=technology_score
             )
