@@ -308,7 +308,7 @@ def _contribution(visitor: Visitor, people: People) -> None:
             ticket = services.ticket_claim(ticket=ticket, actor=volunteer)
             for _ in range(number + 1):
                 services.reply_post(ticket=ticket, actor=volunteer, body="Zo werkt het.")
-            services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+            ticket_solve(ticket=ticket, actor=volunteer, cause="explanation")
         now = timezone.now()
         # Straight into the table: a duty in the past cannot be started or planned through the services.
         DutyPeriod.objects.create(
