@@ -19,7 +19,7 @@ from satisfaction.services import survey_answer_save
 from tenants.models import CareOrganisation, Product
 from tenants.services import organisation_create, organisation_provision
 from tickets import services as tickets
-from tickets.models import DutyPeriod, Status, Ticket, Tier
+from tickets.models import DutyPeriod, SavedReply, Status, Ticket, Tier
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - demo data only, printed on start
 # A fixed authenticator key for the demo operator staff, so `make otp` can show their codes.
@@ -159,6 +159,8 @@ def load() -> list[CareOrganisation]:
         organisation = organisation_ensure(spec)
         organisation = organisation_provision(organisation_id=organisation.pk)
         people_ensure(organisation)
+        duty_ensure(organisation)
+        saved_replies_ensure(organisation)
         questions_ensure(organisation)
         escalations_ensure(organisation)
         satisfaction_ensure(organisation)
@@ -271,9 +273,13 @@ def questions_ensure(organisation: CareOrganisation) -> None:
             if state == "waiting":
                 tickets.ticket_set_waiting(ticket=ticket, actor=volunteer)
             elif state in ("resolved", "closed"):
+                if ticket.asked_for_call:
+                    tickets.call_record(
+                        ticket=ticket, actor=volunteer, reached=True, note="Samen de instellingen nagelopen."
+                    )
                 ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer, cause=cause)
                 if state == "closed":
-                    tickets.ticket_close(ticket=ticket, actor=volunteer)
+                    tickets.ticket_close(ticket=ticket, actor=volunteer, reason="other")
 
 
 # Demo questions that the volunteers passed on: (product slug, subject, body, what happens)
@@ -299,8 +305,53 @@ ESCALATED_QUESTIONS = [
 ]
 
 
+def duty_ensure(organisation: CareOrganisation) -> None:
+    """A volunteer on duty now and every day of the coming month, so new questions go to the
+    volunteers first (while nobody is on duty they go straight to the professionals)."""
+    with tenant_context(organisation):
+        volunteer = User.objects.filter(role=Role.VOLUNTEER).order_by("pk").first()
+        if volunteer is None or DutyPeriod.objects.exists():
+            return
+        now = timezone.now()
+        # Henk is on duty every day from 8 to 20 for the coming month, and right now.
+        today = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+        DutyPeriod.objects.create(
+            volunteer=volunteer, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4)
+        )
+        for day in range(1, 31):
+            starts = today + timedelta(days=day)
+            DutyPeriod.objects.create(volunteer=volunteer, starts_at=starts, ends_at=starts + timedelta(hours=12))
+
+
+# Ready answers the helpers insert and adapt: (title, text).
+SAVED_REPLIES = [
+    (
+        "Uit en weer aan",
+        "Wilt u het apparaat helemaal uitzetten? Wacht dan tien tellen en zet het weer aan. "
+        "Lukt het daarna nog niet? Laat het ons weten.",
+    ),
+    (
+        "We bellen u",
+        "Dank voor uw vraag. Een vrijwilliger belt u vandaag of morgen. Houdt u uw telefoon bij de hand?",
+    ),
+    (
+        "Wifi controleren",
+        "Kijkt u even of de wifi thuis werkt? Werkt uw telefoon wel op de wifi, dan ligt het aan het apparaat.",
+    ),
+]
+
+
+def saved_replies_ensure(organisation: CareOrganisation) -> None:
+    with tenant_context(organisation):
+        manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
+        if manager is None or SavedReply.objects.exists():
+            return
+        for title, body in SAVED_REPLIES:
+            tickets.saved_reply_create(actor=manager, title=title, body=body)
+
+
 def escalations_ensure(organisation: CareOrganisation) -> None:
-    """Questions with the professionals, a contact person for worries, and volunteers on duty."""
+    """Questions with the professionals, and a contact person for worries."""
     if not organisation.contact_person_email:
         organisation.contact_person_name = "Marieke Jansen"
         organisation.contact_person_email = demo_email(Role.MANAGER, "Marieke", organisation.slug)
@@ -310,18 +361,6 @@ def escalations_ensure(organisation: CareOrganisation) -> None:
         volunteers = list(User.objects.filter(role=Role.VOLUNTEER).order_by("pk"))
         if not volunteers:
             return
-        now = timezone.now()
-        if not DutyPeriod.objects.exists():
-            # Henk is on duty every day from 8 to 20 for the coming month, and right now.
-            today = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
-            DutyPeriod.objects.create(
-                volunteer=volunteers[0], starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4)
-            )
-            for day in range(1, 31):
-                starts = today + timedelta(days=day)
-                DutyPeriod.objects.create(
-                    volunteer=volunteers[0], starts_at=starts, ends_at=starts + timedelta(hours=12)
-                )
         if Ticket.objects.filter(tier=Tier.PROFESSIONAL).exists():
             return
         products = {p.slug: p for p in organisation.active_products()}

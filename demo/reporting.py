@@ -71,7 +71,8 @@ def history_insert(
                 INSERT INTO {_table(Ticket)} (number, requester_id, contact_name, contact_email, contact_phone,
                     contact_method, on_behalf_of_name, on_behalf_relation, product_id, topic, channel, subject, body,
                     priority, status, assignee_id, created_at, updated_at, first_response_at, resolved_at, closed_at,
-                    bottleneck_cause, tier, escalated_at, escalation_reason, escalated_by_id, is_worry)
+                    bottleneck_cause, tier, escalated_at, escalation_reason, escalated_by_id, is_worry,
+                    solved_by_requester, close_reason)
                 SELECT %(base)s + i, CASE WHEN r < 0.3 AND cardinality(%(requesters)s::bigint[]) > 0
                         THEN (%(requesters)s::bigint[])[1 + floor(r * 100)::int %% cardinality(%(requesters)s::bigint[])] END,
                     'Cliënt ' || person, 'client' || person || '@voorbeeld.nl', '', 'website', '',
@@ -88,7 +89,7 @@ def history_insert(
                     CASE WHEN r7 < 0.2 THEN asked + first_answer / 2 END,
                     CASE WHEN r7 < 0.08 THEN 'too_difficult' WHEN r7 < 0.12 THEN 'nobody_on_duty'
                         WHEN r7 < 0.16 THEN 'waited_too_long' WHEN r7 < 0.2 THEN 'needs_supplier' ELSE '' END,
-                    NULL, false
+                    NULL, false, false, ''
                 FROM (
                     SELECT i, r, r2, r3, r4, r5, r6, r7, 1 + floor(random() * %(people)s)::int AS person,
                         %(start)s::timestamptz + (%(end)s::timestamptz - %(start)s::timestamptz) * random() AS asked,

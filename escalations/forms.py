@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from escalations.models import AlertPreference
 from escalations.selectors import QueueFilters
 
 
@@ -49,3 +50,13 @@ class QueueFilterForm(forms.Form):
             organisation_id=self.cleaned_data.get("organisation"),
             product_id=self.cleaned_data.get("product"),
         )
+
+
+class AlertPreferenceForm(forms.Form):
+    rest = forms.ChoiceField(
+        label=_("When do you want an e-mail about questions that are not urgent?"),
+        choices=AlertPreference.Rest.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Urgent questions and worries about safety always come at once."),
+        error_messages={"required": _("Choose when you want an e-mail.")},
+    )

@@ -8,6 +8,7 @@ holds what the queue needs and nothing about who asked: no names, no contact det
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -93,3 +94,20 @@ class AdviceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"
+
+
+class AlertPreference(models.Model):
+    """How a professional hears of waiting work that is not urgent: at once, or in one e-mail a
+    day. Urgent questions and worries about safety always come at once, whatever they chose."""
+
+    class Rest(models.TextChoices):
+        IMMEDIATELY = "immediately", _("At once: one e-mail per question or request for advice")
+        DIGEST = "digest", _("Once a day at 8:00: one e-mail with everything that waits")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rest = models.CharField(
+        _("E-mail about questions that are not urgent"), max_length=20, choices=Rest.choices, default=Rest.IMMEDIATELY
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.rest}"

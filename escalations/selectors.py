@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from escalations.models import EscalationEntry
+from escalations.models import AdviceRequest, AlertPreference, EscalationEntry
+from helpdesk.accounts.models import Role, User
 from tenants.models import CareOrganisation, Product
 from tickets.models import EscalationReason
 
@@ -155,3 +156,57 @@ def queue_filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]
         choices = (organisations, products)
         cache.set(FILTER_CHOICES_CACHE_KEY, choices, FILTER_CHOICES_SECONDS)
     return choices
+
+
+# --- Alerts for operator staff --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a professional now: escalated questions nobody took, and open requests for advice."""
+
+    questions: int
+    advice: int
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.advice
+
+
+def waiting_for_professionals() -> Waiting:
+    """Two counts from the public indexes, for the portal's start page and the daily digest."""
+    return Waiting(
+        questions=EscalationEntry.objects.filter(taken_by_id__isnull=True).count(),
+        advice=AdviceRequest.objects.filter(status=AdviceRequest.Status.OPEN).count(),
+    )
+
+
+def professionals_to_alert(*, urgent: bool) -> QuerySet[User]:
+    """The operator's professionals who get an e-mail now: everybody for urgent work, else those
+    who did not choose the daily digest. Call in the public schema."""
+    people = User.objects.filter(role=Role.PROFESSIONAL, is_active=True).exclude(email__isnull=True).exclude(email="")
+    if urgent:
+        return people.order_by("pk")
+    digest = AlertPreference.objects.filter(user_id=OuterRef("pk"), rest=AlertPreference.Rest.DIGEST)
+    return people.exclude(Exists(digest)).order_by("pk")
+
+
+def professionals_for_digest() -> QuerySet[User]:
+    digest = AlertPreference.objects.filter(rest=AlertPreference.Rest.DIGEST).values("user_id")
+    return User.objects.filter(role=Role.PROFESSIONAL, is_active=True, pk__in=digest).exclude(email="").order_by("pk")
+
+
+def waiting_entries() -> QuerySet[EscalationEntry]:
+    return (
+        EscalationEntry.objects.filter(taken_by_id__isnull=True)
+        .select_related("organisation", "product")
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+def open_advice_requests() -> QuerySet[AdviceRequest]:
+    return (
+        AdviceRequest.objects.filter(status=AdviceRequest.Status.OPEN)
+        .select_related("organisation", "product")
+        .order_by("asked_at", "id")
+    )

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from escalations.models import PRIORITY_RANK, EscalationEntry
+from escalations import tasks
+from escalations.models import PRIORITY_RANK, AlertPreference, EscalationEntry
+from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import Role
+from helpdesk.tasks import delay_on_commit
 from helpdesk.tenancy import current_organisation
 from tickets.selectors import escalated_open
 
 if TYPE_CHECKING:
+    from helpdesk.accounts.models import User
     from tenants.models import CareOrganisation
     from tickets.models import Ticket
 
@@ -73,11 +77,14 @@ def escalation_index_sync(ticket: Ticket, *, organisation: CareOrganisation | No
     if not ticket.belongs_in_escalation_index:
         EscalationEntry.objects.filter(organisation=organisation, ticket_id=ticket.pk).delete()
         return
-    EscalationEntry.objects.update_or_create(
+    entry, created = EscalationEntry.objects.update_or_create(
         organisation=organisation,
         ticket_id=ticket.pk,
         defaults={**_values(ticket, organisation), "updated_at": timezone.now()},
     )
+    if created:
+        # A question that just reached the professionals: they hear of it once it is committed.
+        delay_on_commit(tasks.alert_professionals_of_question, entry_id=entry.pk)
 
 
 @dataclass
@@ -130,3 +137,13 @@ def escalation_index_reconcile(*, organisation: CareOrganisation | None = None) 
             len(drift.changed),
         )
     return drift
+
+
+@transaction.atomic
+def alert_preference_set(*, actor: User, rest: str) -> AlertPreference:
+    """A professional chooses how they hear of questions that are not urgent."""
+    if rest not in AlertPreference.Rest.values:
+        raise ValueError(f"Unknown choice: {rest!r}.")
+    preference, _ = AlertPreference.objects.update_or_create(user=actor, defaults={"rest": rest})
+    audit(actor=actor, action="alert_preference_set", target=actor, rest=rest)
+    return preference

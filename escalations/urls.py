@@ -8,5 +8,6 @@ app_name = "escalations"
 
 urlpatterns = [
     path("escalations/", views.queue, name="queue"),
+    path("escalations/alerts/", views.alerts, name="alerts"),
     path("escalations/<int:organisation_id>/<int:number>/open/", views.open_question, name="open"),
 ]

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from escalations import permissions, selectors
-from escalations.forms import QueueFilterForm
-from escalations.models import EscalationEntry
+from escalations import permissions, selectors, services
+from escalations.forms import AlertPreferenceForm, QueueFilterForm
+from escalations.models import AlertPreference, EscalationEntry
 from helpdesk.accounts.services import handoff_start
 from helpdesk.decorators import portal_page
 from tenants.models import CareOrganisation
@@ -71,3 +71,16 @@ def open_question(request: HttpRequest, organisation_id: int, number: int) -> Ht
         number=entry.number,
     )
     return redirect(url)
+
+
+@portal_page(permissions.can_view_escalations)
+def alerts(request: HttpRequest) -> HttpResponse:
+    """A professional chooses how they hear of questions and requests that are not urgent."""
+    current = AlertPreference.objects.filter(user=request.user).first()
+    initial = {"rest": current.rest if current else AlertPreference.Rest.IMMEDIATELY}
+    form = AlertPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.alert_preference_set(actor=request.user, rest=form.cleaned_data["rest"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("portal:home")
+    return render(request, "escalations/alerts.html", {"form": form})

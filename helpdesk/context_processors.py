@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from helpdesk import permissions
+from helpdesk.urls_util import portal_url
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -15,6 +16,9 @@ def site(request: HttpRequest) -> dict[str, object]:
         "help_hours": settings.HELP_HOURS or _("Monday to Friday, 9:00 to 17:00"),
         "is_portal": organisation is None,
         "can_manage_users": bool(user and permissions.can_manage_users(user)),
+        "can_set_password": bool(user and permissions.can_set_password(user)),
+        # A professional on an organisation's pages came from the portal: a way back there.
+        "back_to_portal": portal_url("/") if organisation and user and getattr(user, "is_shadow", False) else "",
         "can_use_portal": bool(user and permissions.can_use_portal(user)),
         "can_manage_organisations": bool(user and permissions.can_manage_organisations(user)),
     }

@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tickets.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "send-professional-digests": {
+        "task": "escalations.tasks.send_professional_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "escalate-waiting-questions": {
         "task": "tickets.tasks.escalate_waiting_questions",
         "schedule": 60 * 5,

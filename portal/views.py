@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from escalations import permissions as escalation_permissions
+from escalations import selectors as escalation_selectors
 from escalations.models import AdviceRequest
 from helpdesk import permissions as core_permissions
 from helpdesk.accounts.services import handoff_start
@@ -32,12 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @portal_page(core_permissions.can_use_portal)
 def _portal_home(request: HttpRequest) -> HttpResponse:
+    can_view_escalations = escalation_permissions.can_view_escalations(request.user)
     return render(
         request,
         "portal/home.html",
         {
             "organisations": organisations_for_portal(),
-            "can_view_escalations": escalation_permissions.can_view_escalations(request.user),
+            "can_view_escalations": can_view_escalations,
+            "waiting": escalation_selectors.waiting_for_professionals() if can_view_escalations else None,
         },
     )
 

@@ -14,5 +14,7 @@ class SupportConfig(AppConfig):
         from tickets import hooks as ticket_hooks
 
         ticket_hooks.reply_hold.connect(services.reply_hold_for_trainee)
+        ticket_hooks.resolve_check.connect(services.held_answer_blocks_resolve)
         ticket_hooks.question_panels.add(Panel("support", "support/_panel.html", panels.question_panel))
+        account_hooks.person_added.connect(services.volunteer_starts_as_trainee)
         account_hooks.person_panels.add(Panel("volunteer-level", "support/_levels.html", panels.levels_panel))

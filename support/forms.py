@@ -21,6 +21,7 @@ class ApproveForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("You may improve the text first. The person who asked gets it with the name of the trainee."),
+        error_messages={"required": _("Write the answer the person who asked gets.")},
     )
 
 
@@ -32,6 +33,7 @@ class ReturnForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say kindly what to change. Only the trainee reads this note."),
+        error_messages={"required": _("Write what the trainee should change.")},
     )
 
 
@@ -43,6 +45,7 @@ class AgainForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The person who asked reads this. Use short sentences and plain words."),
+        error_messages={"required": _("Write your answer to the person who asked.")},
     )
 
 
@@ -54,6 +57,7 @@ class AdviceAskForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only you and the professionals read this. The question stays yours."),
+        error_messages={"required": _("Write what you want to ask the professionals.")},
     )
 
 
@@ -65,6 +69,7 @@ class AdviceAnswerForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only the volunteer who asked and the professionals read this."),
+        error_messages={"required": _("Write your advice or your addition.")},
     )
 
 
@@ -74,7 +79,12 @@ class LevelForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("All products")
     )
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, widget=forms.RadioSelect)
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a level.")},
+    )
 
     def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,6 +56,11 @@ def can_answer_advice(user: AnyUser, thread: AdviceThread) -> bool:
     return is_professional_here(user) and can_see_advice(user, thread)
 
 
+def can_add_to_advice(user: AnyUser, thread: AdviceThread) -> bool:
+    """The volunteer who asked writes more in their own exchange: it then waits for a professional again."""
+    return is_tenant_member(user) and user.role == Role.VOLUNTEER and thread.volunteer_id == user.pk
+
+
 def can_close_advice(user: AnyUser, thread: AdviceThread) -> bool:
     return can_see_advice(user, thread)
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from escalations import tasks as escalation_tasks
 from escalations.models import AdviceRequest
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import Role
@@ -38,6 +40,7 @@ __all__ = [
     "advice_close",
     "advice_index_reconcile",
     "advice_index_sync",
+    "held_answer_blocks_resolve",
     "reply_approve",
     "reply_or_hold",
     "reply_return",
@@ -104,6 +107,13 @@ def volunteer_level_set(*, actor: User, volunteer: User, product: Product | None
     return row
 
 
+def volunteer_starts_as_trainee(*, user: User, actor: User | None) -> None:
+    """On accounts' `person_added` hook: a new volunteer starts as a trainee for every product, so
+    their first answers are looked at; the manager sets another level on the person's page."""
+    if user.role == Role.VOLUNTEER and actor is not None:
+        volunteer_level_set(actor=actor, volunteer=user, product=None, level=Level.TRAINEE)
+
+
 # --- Answers of trainees ------------------------------------------------------------------------------
 
 
@@ -126,6 +136,14 @@ def reply_hold_for_trainee(*, ticket: Ticket, actor: User, body: str) -> Pending
     audit(actor=actor, action="reply_held_for_approval", target=ticket, reference=ticket.reference, reply=pending.pk)
     delay_on_commit(tasks.notify_reviewers_of_pending_reply, pending_id=pending.pk)
     return pending
+
+
+def held_answer_blocks_resolve(*, ticket: Ticket) -> str | None:
+    """On tickets' `resolve_check` hook: a question with an answer waiting for approval is not
+    solved, or the requester would hear "solved" before the answer reaches them."""
+    if PendingReply.objects.filter(ticket_id=ticket.pk, status=PendingReply.Status.PENDING).exists():
+        return str(_("An answer still waits for approval. Mark the question solved after it is approved."))
+    return None
 
 
 def was_held(result: Message | PendingReply) -> bool:
@@ -277,6 +295,8 @@ def advice_ask(*, ticket: Ticket, actor: User, body: str) -> AdviceThread:
     thread.save(update_fields=["status", "asked_at"])
     advice_index_sync(thread)
     audit(actor=actor, action="advice_asked", target=ticket, reference=ticket.reference, thread=thread.pk)
+    row = AdviceRequest.objects.get(organisation=current_organisation(), thread_id=thread.pk)
+    delay_on_commit(escalation_tasks.alert_professionals_of_advice, request_id=row.pk)
     return thread
 
 

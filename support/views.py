@@ -23,6 +23,7 @@ from tickets import permissions as tickets_permissions
 from tickets.models import Ticket
 from tickets.selectors import messages_for
 from tickets.services import TicketError, TicketWithProfessionals
+from tickets.views.outcomes import answer_went
 from tickets.views.staff import ticket_or_404
 
 
@@ -83,7 +84,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This question is closed. Open it again first, or return the answer."))
         return redirect("support:review", pk=pending.pk)
     else:
-        messages.success(request, _("The answer is approved and sent to the person who asked."))
+        messages.success(request, _("The answer is approved.") + " " + answer_went(pending.ticket))
     return redirect("tickets:detail", number=pending.ticket.number)
 
 
@@ -123,15 +124,15 @@ def write_again(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SupportError:
             messages.error(request, _("You wrote this answer again already."))
         else:
-            messages.success(request, _sent_or_held(result))
+            messages.success(request, _sent_or_held(result, pending.ticket))
         return redirect("tickets:detail", number=pending.ticket.number)
     return render(request, "support/again.html", {"pending": pending, "ticket": pending.ticket, "form": form})
 
 
-def _sent_or_held(result: object) -> str:
+def _sent_or_held(result: object, ticket: Ticket) -> str:
     if isinstance(result, PendingReply):
         return _("Your answer waits for approval by an experienced volunteer or a professional.")
-    return _("Your answer was sent.")
+    return answer_went(ticket)
 
 
 # --- Ask a professional --------------------------------------------------------------------------------
@@ -145,15 +146,19 @@ def _advice_page(request: HttpRequest, ticket: Ticket, **forms: Any) -> HttpResp
     threads = list(selectors.advice_threads_on(ticket, request.user))
     ask_form = forms.get("ask_form") or AdviceAskForm()
     answer_forms = forms.get("answer_forms") or {}
+    is_professional = core_permissions.is_professional_here(request.user)
     for thread in threads:
         thread.answer_form = answer_forms.get(thread.pk) or AdviceAnswerForm(prefix=f"answer-{thread.pk}")
+        if not is_professional:
+            # The volunteer who asked adds to their own request rather than giving advice.
+            thread.answer_form.fields["body"].label = _("What do you want to add?")
     rejected = [f for f in (ask_form, *answer_forms.values()) if f.errors]
     context = {
         "ticket": ticket,
         "threads": threads,
         "ask_form": ask_form,
         "can_ask": permissions.can_ask_advice(request.user, ticket) and ticket.is_open,
-        "is_professional": core_permissions.is_professional_here(request.user),
+        "is_professional": is_professional,
         "form": rejected[0] if rejected else None,
     }
     return render(request, "support/advice.html", context)
@@ -190,18 +195,33 @@ def _thread_or_404(request: HttpRequest, number: int, thread_id: int) -> AdviceT
 @require_POST
 @login_required_here
 def advice_answer(request: HttpRequest, number: int, thread_id: int) -> HttpResponse:
+    """A professional answers; the volunteer who asked adds to their own request."""
     thread = _thread_or_404(request, number, thread_id)
-    if not permissions.can_answer_advice(request.user, thread):
+    adding = permissions.can_add_to_advice(request.user, thread)
+    if not adding and not permissions.can_answer_advice(request.user, thread):
         raise Http404
     form = AdviceAnswerForm(request.POST, prefix=f"answer-{thread.pk}")
     if not form.is_valid():
         return _advice_page(request, thread.ticket, answer_forms={thread.pk: form})
     try:
-        services.advice_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
+        if adding:
+            if not thread.is_active:
+                raise services.AdviceClosed("This exchange is closed.")
+            services.advice_ask(ticket=thread.ticket, actor=request.user, body=form.cleaned_data["body"])
+        else:
+            services.advice_answer(thread=thread, actor=request.user, body=form.cleaned_data["body"])
     except services.AdviceClosed:
-        messages.error(request, _("The volunteer closed this exchange already."))
+        if adding:
+            messages.error(request, _("This exchange is closed. Ask the professionals again in a new one."))
+        else:
+            messages.error(request, _("The volunteer closed this exchange already."))
+    except TicketError:
+        messages.error(request, _("This question is closed. Open it again first."))
     else:
-        messages.success(request, _("Your advice is sent. The volunteer gets an e-mail."))
+        if adding:
+            messages.success(request, _("Your addition went to the professionals."))
+        else:
+            messages.success(request, _("Your advice is sent. The volunteer gets an e-mail."))
     return redirect("support:advice", number=number)
 
 

@@ -19,6 +19,12 @@ def _products_field() -> forms.ModelMultipleChoiceField:
 
 
 class OrganisationForm(forms.ModelForm):
+    manager_name = forms.CharField(
+        label=_("Name of the first manager"),
+        max_length=150,
+        help_text=_("The invitation greets them by this name."),
+        error_messages={"required": _("Write the name of the first manager.")},
+    )
     manager_email = forms.EmailField(
         label=_("E-mail address of the first manager"),
         help_text=_("This person gets an invitation and can then invite the others."),
@@ -153,6 +159,7 @@ class OrganisationSettingsForm(forms.Form):
             field.min_value, field.max_value = low, high
             field.validators = [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
             field.error_messages["invalid"] = message
+            field.error_messages["required"] = message
             field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
             field.help_text = hint % {"low": low, "high": high}
         self.fields["contact_person_email"].error_messages["invalid"] = _(

@@ -130,6 +130,11 @@ class CareOrganisation(TenantMixin):
         default=30,
         validators=[MinValueValidator(5), MaxValueValidator(60 * 24 * 14)],
     )
+    # While no volunteer is on duty, a new question goes to the professionals at once (and the
+    # sweep sends those still waiting). Off: questions wait for the volunteers until their limit.
+    escalate_when_nobody_on_duty = models.BooleanField(
+        _("questions go to the professionals while no volunteer is on duty"), default=True
+    )
     max_open_per_volunteer = models.PositiveSmallIntegerField(
         _("questions a volunteer may hold at once"),
         default=5,
@@ -154,6 +159,7 @@ class CareOrganisation(TenantMixin):
     provisioning_error = models.TextField(blank=True)
     provisioned_seconds = models.FloatField(null=True, blank=True)
     first_manager_email = models.EmailField(_("first manager's e-mail address"), blank=True)
+    first_manager_name = models.CharField(_("first manager's name"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -37,6 +37,7 @@ def organisation_create(
     slug: str,
     reference_prefix: str,
     manager_email: str,
+    manager_name: str = "",
     products: Iterable[Product] = (),
     brand_colour: str = "#1d5a8c",
     default_language: str = "nl",
@@ -52,6 +53,7 @@ def organisation_create(
             schema_name=CareOrganisation.schema_for_slug(slug),
             reference_prefix=reference_prefix.upper(),
             first_manager_email=manager_email.lower(),
+            first_manager_name=manager_name.strip(),
             brand_colour=brand_colour,
             default_language=default_language,
             monthly_fee=monthly_fee,
@@ -155,7 +157,8 @@ def _first_manager_invite(organisation: CareOrganisation) -> None:
     email = organisation.first_manager_email
     manager = User.objects.filter(email__iexact=email).first()
     if manager is None:
-        manager = User.objects.create_user(email=email, full_name=email.split("@")[0], role=Role.MANAGER)
+        # Their name as the operator gave it; never the address's first part ("Hello els.manager").
+        manager = User.objects.create_user(email=email, full_name=organisation.first_manager_name, role=Role.MANAGER)
         audit(actor=None, action="first_manager_created", target=manager)
     if not manager.has_usable_password():
         invitation_send(actor=None, user=manager)

@@ -33,6 +33,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
             slug=data["slug"],
             reference_prefix=data["reference_prefix"],
             manager_email=data["manager_email"],
+            manager_name=data["manager_name"],
             products=data["products"],
             brand_colour=data["brand_colour"],
             default_language=data["default_language"],

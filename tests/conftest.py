@@ -77,6 +77,9 @@ def django_db_setup(django_test_environment, django_db_blocker):
         factories.products_ensure()
         factories.organisation_ready(name="Zorggroep Test A", slug="test-a", prefix="TSA")
         factories.organisation_ready(name="Zorggroep Test B", slug="test-b", prefix="TSB")
+        # The test organisations plan no duty. Their new questions stay with the volunteers, as
+        # most tests expect; tests of the duty rule switch it on (`nobody_on_duty_escalates`).
+        CareOrganisation.objects.filter(slug__in=["test-a", "test-b"]).update(escalate_when_nobody_on_duty=False)
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():
@@ -94,6 +97,15 @@ def org_a(db):
 def org_b(db):
 
     return CareOrganisation.objects.get(slug="test-b")
+
+
+@pytest.fixture
+def nobody_on_duty_escalates(org_a):
+    """Organisation A sends questions to the professionals while no volunteer is on duty, as a
+    new organisation does."""
+    org_a.escalate_when_nobody_on_duty = True
+    org_a.save(update_fields=["escalate_when_nobody_on_duty"])
+    return org_a
 
 
 @pytest.fixture(autouse=True)

@@ -40,3 +40,12 @@ class TicketCapReached(TicketError):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         super().__init__(f"A volunteer may hold at most {limit} open questions.")
+
+
+class ResolveRefused(TicketError):
+    """The question cannot be solved yet: the requester has had no answer or call, or an answer
+    still waits. `reason` says why in the reader's words."""
+
+    def __init__(self, reason: Any) -> None:
+        self.reason = reason
+        super().__init__(str(reason))

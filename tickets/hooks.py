@@ -9,6 +9,9 @@
   trainee's answer waits for approval) returns what it kept; None lets the answer go out.
 - `reply_prefill(request, ticket)`: text to start a helper's answer with (the knowledge base:
   a link to the instruction the helper chose); the first that is not None is used.
+- `resolve_check(ticket)`: before a helper marks the question solved, inside the transaction
+  and with the question locked. A receiver that says "not yet" returns the reason in the
+  reader's words (support: an answer still waits for approval); None lets it be solved.
 - `question_facts`: rows in the summary at the top of a helper's question page, such as the
   requester's rating.
 - `question_panels`: sections of a helper's question page, such as support for volunteers.
@@ -32,6 +35,7 @@ ticket_saved = Hook("ticket_saved")
 ticket_resolved = Hook("ticket_resolved")
 reply_hold = Hook("reply_hold")
 reply_prefill = Hook("reply_prefill")
+resolve_check = Hook("resolve_check")
 question_facts = PanelSlot("question_facts")
 question_panels = PanelSlot("question_panels")
 follow_panels = PanelSlot("follow_panels")

@@ -26,9 +26,15 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
 
-# The queue shows questions a volunteer can take first (0: nobody has it and it is not with the
+# The queue shows urgent questions and worries about safety first (0), as the professionals'
+# queue does, then the rest (1); within each, the questions a volunteer can take first (0: nobody has it and it is not with the
 # professionals), then the rest (1). The selector orders by this expression and the indexes
 # `ticket_open_queue` and `ticket_status_queue` hold it, so they must be the same.
+QUEUE_URGENT = models.Case(
+    models.When(models.Q(priority="urgent") | models.Q(is_worry=True), then=models.Value(0)),
+    default=models.Value(1),
+    output_field=models.IntegerField(),
+)
 QUEUE_TAKEN = models.Case(
     models.When(assignee__isnull=True, tier="volunteer", then=models.Value(0)),
     default=models.Value(1),
@@ -76,6 +82,15 @@ class BottleneckCause(models.TextChoices):
     ACCOUNT = "account", _("Account or sign-in")
     WISH = "wish", _("Wish or idea")
     OTHER = "other", _("Other")
+
+
+class CloseReason(models.TextChoices):
+    """Why a helper closed a question that was not solved; the reports count these."""
+
+    DUPLICATE = "duplicate", _("The same question was asked twice")
+    SPAM = "spam", _("Not a real question (spam)")
+    NO_REACTION = "no_reaction", _("The person who asked did not react")
+    OTHER = "other", _("Another reason")
 
 
 class Tier(models.TextChoices):
@@ -183,6 +198,11 @@ class Ticket(models.Model):
     bottleneck_cause = models.CharField(
         _("cause"), max_length=20, choices=BottleneckCause.choices, blank=True, default=""
     )
+    # The requester said "this solved it" themselves; the button is then not offered again.
+    solved_by_requester = models.BooleanField(default=False)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True, default=""
+    )
     tier = models.CharField(_("worked by"), max_length=20, choices=Tier.choices, default=Tier.VOLUNTEER)
     # The last escalation; it stays set after a hand-back, so automatic escalation happens once.
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
@@ -219,6 +239,7 @@ class Ticket(models.Model):
             # its 50 rows from an index instead of sorting every match: the open questions, and
             # the questions of one status.
             models.Index(
+                QUEUE_URGENT,
                 QUEUE_TAKEN,
                 models.F("created_at"),
                 models.F("id"),
@@ -226,7 +247,12 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
             models.Index(
-                models.F("status"), QUEUE_TAKEN, models.F("created_at"), models.F("id"), name="ticket_status_queue"
+                models.F("status"),
+                QUEUE_URGENT,
+                QUEUE_TAKEN,
+                models.F("created_at"),
+                models.F("id"),
+                name="ticket_status_queue",
             ),
             # Automatic escalation looks for new questions nobody took and nobody escalated yet.
             models.Index(
@@ -269,9 +295,11 @@ class Ticket(models.Model):
 
     @property
     def can_say_solved(self) -> bool:
-        """Whether the requester can say "this solved it": once a helper is on it, and until it is
-        closed (saying it of a solved question closes it)."""
-        return self.status in (Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED)
+        """Whether the requester can say "this solved it": once a helper is on it, and of a question
+        a helper solved (saying it then closes it); not again once they said it themselves."""
+        if self.status == Status.RESOLVED:
+            return not self.solved_by_requester
+        return self.status in (Status.IN_PROGRESS, Status.WAITING)
 
     @property
     def can_ask_again(self) -> bool:
@@ -282,6 +310,11 @@ class Ticket(models.Model):
     def can_reopen(self) -> bool:
         """Whether a helper can open it again: it is solved or closed."""
         return self.is_solved_or_closed
+
+    @property
+    def asked_for_call(self) -> bool:
+        """The requester asked to be called back: a helper phones them and records the call."""
+        return self.contact_method == ContactMethod.CALL_BACK
 
     @property
     def is_with_professionals(self) -> bool:
@@ -342,6 +375,7 @@ class TicketEvent(models.Model):
         TAKEN_OVER = "taken_over", _("took the question over as a professional")
         HANDED_BACK = "handed_back", _("handed the question back to the volunteers")
         WORRY = "worry", _("marked a worry about safety")
+        CALLED = "called", _("phoned the requester")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -369,6 +403,8 @@ class TicketEvent(models.Model):
             return str(Status(value).label)
         if self.kind == self.Kind.ESCALATED and value in EscalationReason.values:
             return str(EscalationReason(value).label)
+        if self.kind == self.Kind.CALLED:
+            return str(_("reached") if value == "reached" else _("not reached"))
         return value
 
     @property
@@ -381,8 +417,8 @@ class TicketEvent(models.Model):
 
     @property
     def by_the_helpdesk(self) -> bool:
-        """A line nobody wrote: the automatic escalation, told as "the helpdesk"."""
-        return self.kind == self.Kind.ESCALATED and not self.actor_name
+        """A line nobody wrote: the automatic escalation or closing, told as "the helpdesk"."""
+        return self.kind in (self.Kind.ESCALATED, self.Kind.STATUS) and not self.actor_name
 
     @property
     def shows_change(self) -> bool:
@@ -391,7 +427,33 @@ class TicketEvent(models.Model):
 
     @property
     def shows_reason(self) -> bool:
-        return self.kind == self.Kind.ESCALATED and bool(self.to_value)
+        return self.kind in (self.Kind.ESCALATED, self.Kind.CALLED) and bool(self.to_value)
+
+
+class Call(models.Model):
+    """A helper phoned the requester: whether it reached them, and a short note of what was said.
+
+    The requester's page shows the calls, the note too (the form says so). A call that did not
+    reach them is tried again later; a question a requester asked to be called back about is
+    solved only after a call reached them.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    caller_name = models.CharField(max_length=150, blank=True)
+    reached = models.BooleanField(_("reached"))
+    note = models.CharField(_("short note"), max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {'reached' if self.reached else 'not reached'} {self.at:%Y-%m-%d %H:%M}"
 
 
 class TicketRead(models.Model):

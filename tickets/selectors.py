@@ -12,13 +12,18 @@ from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Greatest, Lag, Least, Lower, NullIf, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Role, User
 from helpdesk.aggregates import Median
+from tickets import hooks
 from tickets.models import (
     IN_ESCALATION_INDEX,
     OPEN_STATUSES,
     QUEUE_TAKEN,
+    QUEUE_URGENT,
+    Call,
+    CloseReason,
     DutyPeriod,
     EscalationReason,
     Message,
@@ -46,7 +51,8 @@ class QueueFilters:
 
 
 def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticket]:
-    """The organisation's questions for helpers: unassigned first, then oldest first.
+    """The organisation's questions for helpers: urgent questions and worries about safety first,
+    then the ones nobody has taken, then oldest first.
 
     Each question carries `unread`: something happened since `user` last opened it.
     `q` searches subject and text with Dutch stemming ("printers" finds "printer"), or finds one
@@ -77,7 +83,49 @@ def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticke
             tickets = tickets.filter(search=SearchQuery(query, config="dutch", search_type="websearch"))
     seen = TicketRead.objects.filter(ticket=OuterRef("pk"), user_id=user.pk, seen_at__gte=OuterRef("updated_at"))
     # The order matches the index `ticket_open_queue`, so the open queue needs no sort.
-    return tickets.annotate(taken=QUEUE_TAKEN, unread=~Exists(seen)).order_by("taken", "created_at", "pk")
+    return tickets.annotate(urgent_first=QUEUE_URGENT, taken=QUEUE_TAKEN, unread=~Exists(seen)).order_by(
+        "urgent_first", "taken", "created_at", "pk"
+    )
+
+
+def calls_for(ticket: Ticket) -> QuerySet[Call]:
+    return ticket.calls.order_by("at", "pk")
+
+
+def resolve_refusal(ticket: Ticket) -> str | None:
+    """Why a helper cannot mark the question solved yet, in the reader's words; None if they can.
+
+    Nobody is told their question is solved without an answer: someone who asked to be called
+    back needs a call that reached them, anyone else a public answer or such a call. An app
+    above may say "not yet" too (`hooks.resolve_check`: an answer still waits for approval).
+    """
+    reached = ticket.calls.filter(reached=True).exists()
+    if ticket.asked_for_call and not reached:
+        return str(
+            _("%(name)s asked to be called back. Record a call that reached them first.")
+            % {"name": ticket.contact_name}
+        )
+    waiting = hooks.resolve_check.first(ticket=ticket)
+    if waiting is not None:
+        return waiting
+    answered = ticket.messages.filter(is_internal=False, from_requester=False).exists()
+    if not answered and not reached:
+        return str(_("The person who asked has had no answer yet. Send an answer or record a call first."))
+    return None
+
+
+def close_reasons_counted(*, since: datetime, until: datetime) -> dict[str, int]:
+    """How many unsolved questions were closed for each reason between `since` and `until`, for the
+    monthly report: every reason, with 0 where none."""
+    rows = (
+        Ticket.objects.filter(closed_at__gte=since, closed_at__lt=until)
+        .exclude(close_reason="")
+        .values_list("close_reason")
+        .annotate(n=Count("pk"))
+    )
+    counted = dict.fromkeys(CloseReason.values, 0)
+    counted.update(dict(rows))
+    return counted
 
 
 def tickets_of_requester(user: User) -> QuerySet[Ticket]:

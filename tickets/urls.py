@@ -35,6 +35,7 @@ urlpatterns = [
     path("<int:number>/claim/", staff.claim, name="claim"),
     path("<int:number>/reply/", staff.reply, name="reply"),
     path("<int:number>/note/", staff.note, name="note"),
+    path("<int:number>/call/", staff.call, name="call"),
     path("<int:number>/resolve/", staff.resolve, name="resolve"),
     path("<int:number>/about/", staff.about, name="about"),
     path("<int:number>/escalate/", escalation.escalate, name="escalate"),

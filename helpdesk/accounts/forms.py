@@ -23,7 +23,14 @@ class EmailLinkForm(forms.Form):
 
 
 class PasswordSignInForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address like name@example.org."),
+        },
+    )
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -50,16 +57,35 @@ class NewPasswordForm(forms.Form):
         strip=False,
         help_text=_("At least 10 characters. A short sentence works well."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Choose a password.")},
     )
     password2 = forms.CharField(
         label=_("The same password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the same password again.")},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        if user.has_usable_password():
+            # Changing a password asks for the current one, so an unattended session cannot.
+            self.fields = {
+                "current": forms.CharField(
+                    label=_("Your current password"),
+                    strip=False,
+                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                    error_messages={"required": _("Enter your current password.")},
+                ),
+                **self.fields,
+            }
+
+    def clean_current(self) -> str:
+        current = self.cleaned_data["current"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError(_("This is not your current password."))
+        return current
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -78,16 +104,30 @@ ROLE_CHOICES = [(role.value, role.label) for role in TENANT_ROLES if role != Rol
 
 
 class UserForm(forms.ModelForm):
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what this person does here.")},
+    )
     requester_kind = forms.ChoiceField(
         label=_("This person is a"), choices=RequesterKind.choices, required=False, widget=forms.RadioSelect
     )
-    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES, widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the language this person reads best.")},
+    )
 
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "role", "requester_kind", "language"]
         help_texts = {"email": _("Needed for staff. For clients it is optional: a login card also works.")}
+        error_messages = {
+            "full_name": {"required": _("Write the person's name.")},
+            "email": {"invalid": _("Enter an e-mail address like name@example.org.")},
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

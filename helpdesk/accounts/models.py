@@ -143,6 +143,14 @@ class LoginToken(models.Model):
         return secrets.token_urlsafe(32)
 
     @property
+    def waits_for_password(self) -> bool:
+        """An invitation of someone who signs in with a password stays valid until they chose one,
+        so closing the browser before that does not lock them out."""
+        return (
+            self.purpose == self.Purpose.INVITATION and self.user.uses_password and not self.user.has_usable_password()
+        )
+
+    @property
     def is_single_use(self) -> bool:
         return self.purpose != self.Purpose.LOGIN_CARD
 

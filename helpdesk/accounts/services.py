@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.accounts import tasks
+from helpdesk.accounts import hooks, tasks
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
@@ -74,7 +74,7 @@ def token_redeem(*, secret: str, purposes: tuple[str, ...]) -> User | None:
             return None
         now = timezone.now()
         token.last_used_at = now
-        if token.is_single_use:
+        if token.is_single_use and not token.waits_for_password:
             token.used_at = now
         token.save(update_fields=["last_used_at", "used_at"])
         return token.user
@@ -109,6 +109,7 @@ def magic_link_request(*, email: str) -> bool:
     return True
 
 
+@transaction.atomic
 def user_invite(
     *,
     actor: User,
@@ -129,6 +130,7 @@ def user_invite(
         language=language,
     )
     audit(actor=actor, action="user_invited", target=user, role=role)
+    hooks.person_added.send(user=user, actor=actor)
     if user.email:
         invitation_send(actor=actor, user=user)
     return user
@@ -166,10 +168,16 @@ def user_update(
     return user
 
 
+@transaction.atomic
 def password_set(*, user: User, password: str) -> None:
+    """Sets (or changes) a staff member's password; an invitation that waited for it is used up now."""
+    changed = user.has_usable_password()
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit(actor=user, action="password_set", target=user)
+    LoginToken.objects.filter(user=user, purpose=LoginToken.Purpose.INVITATION, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    audit(actor=user, action="password_changed" if changed else "password_set", target=user)
 
 
 def login_card_issue(*, actor: User, user: User) -> IssuedToken:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import is_aware, localtime
 
 from helpdesk.hooks import PanelSlot
 
@@ -39,3 +43,30 @@ def panels(context: template.Context, slot: PanelSlot, obj: Any) -> SafeString:
         with context.push(**extra):
             parts.append(context.template.engine.get_template(panel.template).render(context))
     return mark_safe("".join(parts))  # noqa: S308 - the panels' own templates escaped what they show
+
+
+# --- Dates and money, the one way every page writes them --------------------------------------------
+
+
+@register.filter
+def when(value: Any) -> str:
+    """A moment in the reader's language and the local time: "1 december 2026, 20:09"."""
+    if not value:
+        return ""
+    return date_format(localtime(value) if is_aware(value) else value, "j F Y, H:i")
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A day in the reader's language: "1 december 2026"."""
+    if not value:
+        return ""
+    return date_format(localtime(value) if isinstance(value, datetime) and is_aware(value) else value, "j F Y")
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount in euro with the reader's separators: "€ 1.450,00" in Dutch."""
+    if value is None or value == "":
+        return ""
+    return "€\u00a0" + number_format(Decimal(value), 2, force_grouping=True)

@@ -67,6 +67,26 @@
     }
     lostFocus = null;
   });
+  // A saved reply goes into the answer where the cursor is, keeping what was typed. Without this
+  // script the button sends the typed text along and the page adds the reply after it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-insert-saved]") : null;
+    if (!button) { return; }
+    var form = button.form;
+    var field = form && form.querySelector("textarea[name=body]");
+    var select = form && form.querySelector("select[name=saved]");
+    var option = select && select.options[select.selectedIndex];
+    if (!field || !option) { return; }
+    event.preventDefault();
+    var text = option.getAttribute("data-body") || "";
+    var start = field.selectionStart, end = field.selectionEnd;
+    if (typeof start !== "number") { start = end = field.value.length; }
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.focus();
+    field.selectionStart = field.selectionEnd = start + text.length;
+    var region = document.getElementById("live-status");
+    if (region && button.dataset.done) { region.textContent = button.dataset.done; }
+  });
 })();
 
 // Instructions: a print button where printing is possible (the browser's own print works anyway).

@@ -72,11 +72,31 @@ def test_invitation_mail_names_the_organisation(org_a, invitation):
     assert org_a.name in mail.outbox[0].subject
 
 
-def test_invitation_works_once(client_a, org_a, invitation):
+def test_invitation_stays_valid_until_the_password_is_set_then_works_no_more(client_a, org_a, invitation):
     client_a.post(invitation)
-    other = english_client(org_a.host)
+    # The browser closed before a password was chosen: the same link still works.
+    again = english_client(org_a.host)
+    assert again.post(invitation)["Location"] == "/account/password/"
+    again.post("/account/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
-    assert other.post(invitation).status_code == 410
+    assert english_client(org_a.host).post(invitation).status_code == 410
+
+
+def test_the_menu_links_to_choosing_and_changing_the_password(client_a, org_a, invitation):
+    client_a.post(invitation)
+    page = client_a.get("/").content.decode()
+    assert 'href="/account/password/"' in page and "Choose a password" in page
+    client_a.post("/account/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    page = client_a.get("/").content.decode()
+    assert 'href="/account/password/"' in page and "Change password" in page
+    # Changing asks for the current password first.
+    changed = "a different sentence as password"
+    wrong = client_a.post("/account/password/", {"current": "nope", "password1": changed, "password2": changed})
+    assert wrong.status_code == 200 and "This is not your current password." in wrong.content.decode()
+    client_a.post("/account/password/", {"current": NEW_PASSWORD, "password1": changed, "password2": changed})
+    client_a.post("/account/sign-out/")
+    assert password_sign_in(client_a, "henk@example.org", changed).status_code == 302
+    assert current_user(client_a).email == "henk@example.org"
 
 
 def test_invitation_expires_after_a_week(client_a, invitation, time_machine):

@@ -152,3 +152,14 @@ def test_card_of_one_organisation_does_nothing_on_another(client_b, org_a, manag
 
     assert client_b.post(path).status_code == 410
     assert not current_user(client_b).is_authenticated
+
+
+def test_the_card_says_where_to_go_when_the_code_cannot_be_read(org_a, client_person):
+    from helpdesk.accounts.cards import login_card_html
+
+    org_a.help_phone = "088 123 45 67"
+    html = login_card_html(
+        user=client_person, url="https://x.example/account/card/s/", label="AB12", organisation=org_a
+    )
+    assert "088 123 45 67" in html
+    assert org_a.host in html

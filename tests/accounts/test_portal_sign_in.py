@@ -167,3 +167,11 @@ def test_signing_out_closes_the_portal(admin_client):
     admin_client.post("/account/sign-out/")
 
     assert admin_client.get("/")["Location"].startswith("/account/sign-in/")
+
+
+def test_the_code_page_does_not_say_signed_in_before_the_code(portal_client, operator_admin, device):
+    password_step(portal_client, operator_admin)
+    page = portal_client.get("/account/sign-in/code/").content.decode()
+    assert "Signed in as" not in page
+    code_step(portal_client, factories.totp_code(device))
+    assert "Signed in as" in portal_client.get("/").content.decode()

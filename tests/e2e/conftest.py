@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page
 
+from escalations.models import AlertPreference
 from helpdesk.accounts.models import AuditEvent, HandoffNonce, LoginToken, User
 from tenants.models import CareOrganisation
 from tests.e2e.support import (
@@ -163,6 +164,7 @@ def _remove_public_users(users) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user__in=users).delete()
+    AlertPreference.objects.filter(user__in=users).delete()
     LoginToken.objects.filter(user__in=users)._raw_delete(users.db)
     users._raw_delete(users.db)
 

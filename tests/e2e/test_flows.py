@@ -141,6 +141,7 @@ def test_operator_adds_an_organisation_that_answers_within_seconds(visitor, peop
     page.fill("#id_name", name)
     page.fill("#id_slug", slug)
     page.fill("#id_reference_prefix", "".join(chr(97 + byte % 26) for byte in uuid.uuid4().bytes[:4]))
+    page.fill("#id_manager_name", "Els de Manager")
     page.fill("#id_manager_email", manager_email)
     page.check("#id_products_0")
     started = time.monotonic()
@@ -163,6 +164,8 @@ def test_operator_adds_an_organisation_that_answers_within_seconds(visitor, peop
 
     # The first manager's invitation leads to a password and then the organisation's start page.
     invitation = server.link_in_mail(manager_email, r"http://\S+/account/invitation/\S+/")
+    greeting = server.mails_to(manager_email)[-1].get_body(preferencelist=("plain",)).get_content()
+    assert greeting.startswith(("Beste Els,", "Hello Els,")), greeting[:40]
     assert invitation.startswith(server.tenant(slug, "/account/invitation/"))
     welcome = device(javascript=javascript)
     welcome.goto(invitation)

@@ -20,6 +20,7 @@ from satisfaction.models import SurveyAnswer
 from tenants.models import Product
 from tests.e2e import checks
 from tests.e2e.support import WIDTHS
+from tests.factories import ticket_solve
 from tickets import services
 from tickets.models import Ticket
 
@@ -78,7 +79,7 @@ def test_requester_rates_the_help_and_the_technology(visitor, device, solved, ma
     ticket, requester, volunteer = solved
     with schema_context(SCHEMA), override_settings(SITE_SCHEME="http", SITE_PORT=server.port):
         mailoutbox.clear()
-        services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+        ticket_solve(ticket=ticket, actor=volunteer, cause="explanation")
     [mail] = [m for m in mailoutbox if "/rating/" in m.body]
     link = next(word for word in mail.body.split() if "/rating/" in word)
     assert link.startswith(server.tenant("test-a", "/rating/"))

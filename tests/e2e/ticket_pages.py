@@ -23,6 +23,7 @@ from support import services as support
 from tenants.models import CareOrganisation, Product
 from tests.e2e.pages import NAMES, Screen
 from tests.e2e.support import People, Visitor, schema_for
+from tests.factories import ticket_solve
 from tickets import services
 from tickets.models import DutyPeriod, ReferenceCounter, Ticket
 from tickets.tokens import follow_token_make
@@ -307,7 +308,7 @@ def _contribution(visitor: Visitor, people: People) -> None:
             ticket = services.ticket_claim(ticket=ticket, actor=volunteer)
             for _ in range(number + 1):
                 services.reply_post(ticket=ticket, actor=volunteer, body="Zo werkt het.")
-            services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+            ticket_solve(ticket=ticket, actor=volunteer, cause="explanation")
         now = timezone.now()
         # Straight into the table: a duty in the past cannot be started or planned through the services.
         DutyPeriod.objects.create(
@@ -424,7 +425,7 @@ def _organisations_at_work(people: People) -> None:
             ticket = services.ticket_claim(
                 ticket=_filed(SLUG, "beeldbel-tablet", "Scherm blijft zwart"), actor=volunteer
             )
-            ticket = services.ticket_resolve(ticket=ticket, actor=volunteer, cause="explanation")
+            ticket = ticket_solve(ticket=ticket, actor=volunteer, cause="explanation")
             satisfaction.survey_answer_save(
                 ticket=ticket, actor=None, help_score=help_score, technology_score=technology_score
             )

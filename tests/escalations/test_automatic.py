@@ -24,6 +24,7 @@ MONDAY_NINE = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 def limits(in_org):
     in_org.escalate_after_minutes = 120
     in_org.escalate_urgent_after_minutes = 30
+    in_org.escalate_when_nobody_on_duty = True  # as a new organisation has it
     in_org.save()
     return in_org
 
@@ -88,9 +89,26 @@ def test_a_question_handed_back_is_not_escalated_again_automatically(on_duty):
 def test_while_nobody_is_on_duty_new_questions_escalate_at_once(limits):
     with time_machine.travel(MONDAY_NINE, tick=False) as clock:
         ticket = ticket_make()
+        # At once when asked, not at the next run of the sweep.
+        assert fresh(ticket).tier == Tier.PROFESSIONAL
+        assert fresh(ticket).escalated_at == MONDAY_NINE
         clock.move_to(MONDAY_NINE + timedelta(minutes=5))
-        assert escalate_waiting_questions() == {"test-a": 1}
+        assert escalate_waiting_questions() == {}
     assert fresh(ticket).escalation_reason == EscalationReason.NOBODY_ON_DUTY
+    assert EscalationEntry.objects.filter(ticket_id=ticket.pk, organisation__slug="test-a").exists()
+
+
+def test_an_organisation_can_keep_questions_with_the_volunteers_while_nobody_is_on_duty(limits):
+    limits.escalate_when_nobody_on_duty = False
+    limits.save(update_fields=["escalate_when_nobody_on_duty"])
+    with time_machine.travel(MONDAY_NINE, tick=False) as clock:
+        ticket = ticket_make()
+        clock.move_to(MONDAY_NINE + timedelta(minutes=5))
+        assert escalate_waiting_questions() == {}
+        assert fresh(ticket).tier == Tier.VOLUNTEER
+        clock.move_to(MONDAY_NINE + timedelta(minutes=121))
+        assert escalate_waiting_questions() == {"test-a": 1}
+    assert fresh(ticket).escalation_reason == EscalationReason.WAITED_TOO_LONG
 
 
 def test_a_duty_period_that_ended_does_not_count(limits):
@@ -109,8 +127,8 @@ def test_an_inactive_volunteer_is_not_on_duty(limits):
     volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="", is_active=False)
     with time_machine.travel(MONDAY_NINE, tick=False):
         services.duty_start(actor=volunteer, until=MONDAY_NINE + timedelta(hours=4))
-        ticket_make()
-        assert escalate_waiting_questions() == {"test-a": 1}
+        ticket = ticket_make()
+    assert fresh(ticket).escalation_reason == EscalationReason.NOBODY_ON_DUTY
 
 
 def test_duty_planning_refuses_periods_that_make_no_sense(in_org):

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalations.models import PRIORITY_RANK, EscalationEntry
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tickets import services
 from tickets.models import OPEN_STATUSES, BottleneckCause, Ticket, Tier
 
@@ -61,7 +61,7 @@ def _waiting(ticket, people):
 
 
 def _resolve(ticket, people):
-    services.ticket_resolve(ticket=ticket, actor=people["professional"], cause=BottleneckCause.PRODUCT_FAULT)
+    ticket_solve(ticket=ticket, actor=people["professional"], cause=BottleneckCause.PRODUCT_FAULT)
 
 
 def _needs_help(ticket, people):
@@ -69,7 +69,7 @@ def _needs_help(ticket, people):
 
 
 def _close(ticket, people):
-    services.ticket_close(ticket=ticket, actor=people["volunteer"])
+    services.ticket_close(ticket=ticket, actor=people["volunteer"], reason="other")
 
 
 def _reopen(ticket, people):

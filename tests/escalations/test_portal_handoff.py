@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, tenant_context
 from helpdesk.accounts.models import AuditEvent, Role, User
 from helpdesk.urls_util import absolute_url
 from tests.conftest import current_user, english_client
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tests.signing_in import sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason
@@ -101,7 +101,7 @@ def test_the_hand_off_works_once(professional_client, org_a, client_a):
 def test_a_question_no_longer_escalated_is_not_opened(professional_client, org_a):
     ticket, _ = escalated(org_a)
     with tenant_context(org_a):
-        services.ticket_resolve(ticket=ticket, actor=None, cause="explanation")
+        ticket_solve(ticket=ticket, actor=None, cause="explanation")
 
     response = press(professional_client, org_a, ticket.number, take=True)
 

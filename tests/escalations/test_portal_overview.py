@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from helpdesk.accounts.models import Role
 from portal.overview import organisations_overview
 from satisfaction.models import SurveyAnswer
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
 from tickets.models import EscalationReason, Priority, Ticket, TicketEvent, Tier
@@ -47,7 +47,7 @@ def busy_a(org_a):
         _age(old := ticket_make(subject="Lang geleden"), 300)
         services.tickets_escalate_waiting()
         TicketEvent.objects.filter(ticket=old, kind=TicketEvent.Kind.ESCALATED).update(at=now - timedelta(days=40))
-        services.ticket_resolve(ticket=old, actor=None, cause="explanation")
+        ticket_solve(ticket=old, actor=None, cause="explanation")
 
         ticket_make(subject="Net binnen")  # waiting, within the limit
         past_normal = ticket_make(subject="Wacht te lang")
@@ -56,7 +56,7 @@ def busy_a(org_a):
             ticket=ticket_make(subject="Moeilijk"), actor=volunteer, reason=EscalationReason.TOO_DIFFICULT
         )
         services.ticket_claim(ticket=ticket_make(subject="Bezig"), actor=volunteer)
-        solved = services.ticket_resolve(ticket=ticket_make(subject="Opgelost"), actor=volunteer, cause="explanation")
+        solved = ticket_solve(ticket=ticket_make(subject="Opgelost"), actor=volunteer, cause="explanation")
         _age(past_normal, org_a.escalate_after_minutes + 1)
         _age(past_urgent, org_a.escalate_urgent_after_minutes + 1)
 
@@ -78,7 +78,7 @@ def busy_a(org_a):
             answered_at=now - timedelta(days=2),
             changed_at=now - timedelta(days=2),
         )
-        other = services.ticket_resolve(ticket=ticket_make(subject="Oud"), actor=volunteer, cause="explanation")
+        other = ticket_solve(ticket=ticket_make(subject="Oud"), actor=volunteer, cause="explanation")
         SurveyAnswer.objects.create(
             ticket=other,
             help_score=1,

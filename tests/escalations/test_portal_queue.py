@@ -110,7 +110,9 @@ def test_professional_sees_escalated_questions_of_both_organisations(professiona
     assert "Worry about safety" in page
     assert "Too difficult" in page  # the reason, in words
     assert "Nobody yet" in page
-    assert re.search(r"<time datetime=\"[^\"]+\">0\xa0minutes</time>", page)
+    # How long it waited since it was asked, and since it was passed on.
+    assert "asked 0\xa0minutes ago" in page
+    assert re.search(r"<time datetime=\"[^\"]+\">passed on 0\xa0minutes ago</time>", page)
     assert 'name="take" value="1"' in page
 
 

@@ -11,7 +11,7 @@ from escalations.models import EscalationEntry
 from escalations.services import escalation_index_reconcile
 from escalations.tasks import reconcile_escalation_index
 from helpdesk.accounts.models import Role
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tickets import services
 from tickets.models import BottleneckCause, EscalationReason, Message, Priority, Status, Ticket, TicketEvent, Tier
 from tickets.selectors import QueueFilters, queue_for
@@ -51,7 +51,7 @@ def test_escalating_twice_or_a_closed_question_is_refused(in_org, volunteer_a):
     ticket = services.ticket_escalate(ticket=ticket_make(), actor=volunteer_a, reason=EscalationReason.TOO_DIFFICULT)
     with pytest.raises(services.TicketWithProfessionals):
         services.ticket_escalate(ticket=ticket, actor=volunteer_a, reason=EscalationReason.TOO_DIFFICULT)
-    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer_a)
+    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer_a, reason="other")
     with pytest.raises(services.TicketClosed):
         services.ticket_escalate(ticket=closed, actor=volunteer_a, reason=EscalationReason.TOO_DIFFICULT)
     with pytest.raises(services.TicketError):
@@ -72,7 +72,7 @@ def test_a_professional_takes_over_answers_and_resolves(in_org, volunteer_a, pro
     row = entry(ticket)
     assert (row.taken_by_id, row.taken_by_name, row.status) == (4242, "Pieter Professional", Status.IN_PROGRESS)
     services.reply_post(ticket=ticket, actor=professional_a, body="Zet de tablet uit en aan.")
-    ticket = services.ticket_resolve(ticket=ticket, actor=professional_a, cause=BottleneckCause.EXPLANATION)
+    ticket = ticket_solve(ticket=ticket, actor=professional_a, cause=BottleneckCause.EXPLANATION)
     assert entry(ticket) is None, "a solved question leaves the professionals' queue"
     # The requester says they still need help: it comes back, still with the professionals.
     ticket = services.ticket_requester_needs_help(ticket=ticket, actor=None)
@@ -155,7 +155,7 @@ def test_the_cap_stops_a_volunteer_taking_more_than_the_organisation_allows(in_o
     assert refused.value.limit == 2
     # Solving one frees a place.
     held = Ticket.objects.filter(assignee=volunteer_a).first()
-    services.ticket_resolve(ticket=held, actor=volunteer_a, cause=BottleneckCause.OTHER)
+    ticket_solve(ticket=held, actor=volunteer_a, cause=BottleneckCause.OTHER)
     assert services.ticket_claim(ticket=ticket_make(), actor=volunteer_a).assignee == volunteer_a
 
 
@@ -210,9 +210,9 @@ def test_volunteers_follow_an_escalated_question_but_do_not_answer_or_change_it(
     ticket = services.ticket_escalate(ticket=ticket_make(), actor=volunteer_a, reason=EscalationReason.TOO_DIFFICULT)
     refused = [
         lambda: services.reply_post(ticket=ticket, actor=volunteer_a, body="Probeer dit"),
-        lambda: services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.OTHER),
+        lambda: ticket_solve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.OTHER),
         lambda: services.ticket_set_waiting(ticket=ticket, actor=volunteer_a),
-        lambda: services.ticket_close(ticket=ticket, actor=volunteer_a),
+        lambda: services.ticket_close(ticket=ticket, actor=volunteer_a, reason="other"),
         lambda: services.ticket_change_topic(ticket=ticket, actor=volunteer_a, topic="Wifi"),
     ]
     for attempt in refused:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.factories import ticket_make
+from tests.factories import ticket_make, ticket_solve
 from tickets import services
 
 
@@ -16,4 +16,4 @@ def solved(org_a, requester_a, volunteer_a):
         ticket = ticket_make(requester=requester_a, subject="De tablet doet het niet")
         ticket = services.ticket_claim(ticket=ticket, actor=volunteer_a)
         services.reply_post(ticket=ticket, actor=volunteer_a, body="Zet hem even uit en aan.")
-        return services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+        return ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")

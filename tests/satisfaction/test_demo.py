@@ -7,8 +7,7 @@ from django_tenants.utils import tenant_context
 
 from demo import load as demo
 from satisfaction.models import SurveyAnswer
-from tests.factories import ticket_make
-from tickets import services as tickets
+from tests.factories import ticket_make, ticket_solve
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_answers_most_solved_questions_once(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         solved = [
-            tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="explanation")
+            ticket_solve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="explanation")
             for _ in range(3)
         ]
         ticket_make(requester=requester_a)  # still open: never answered

@@ -9,7 +9,7 @@ from satisfaction.models import SurveyAnswer, SurveyInvitation
 from satisfaction.services import survey_answer_save
 from satisfaction.tasks import send_satisfaction_request
 from tests.conftest import english_client, link_in_mail
-from tests.factories import ticket_make
+from tests.factories import ticket_make, ticket_solve
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_solving_sends_one_email_whose_link_leads_to_the_questions(
     with tenant_context(org_a), django_capture_on_commit_callbacks(execute=True):
         ticket = ticket_make(requester=requester_a)
         mailoutbox.clear()
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")
     [mail] = _survey_mails(mailoutbox, "riet@example.org")
     assert f"TSA-{ticket.number}" in mail.subject
     assert "Hello Riet Vraagsteller," in mail.body
@@ -51,7 +51,7 @@ def test_solving_sends_one_email_whose_link_leads_to_the_questions(
 def test_the_task_sends_once_per_solving(org_a, requester_a, volunteer_a, mailoutbox):
     with tenant_context(org_a):
         ticket = ticket_make(requester=requester_a)
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")
         mailoutbox.clear()
         assert send_satisfaction_request(ticket_id=ticket.pk) is True
         assert send_satisfaction_request(ticket_id=ticket.pk) is False
@@ -59,7 +59,7 @@ def test_the_task_sends_once_per_solving(org_a, requester_a, volunteer_a, mailou
         # Opened again and solved again, still without an answer: asked once more.
         ticket = tickets.ticket_reopen(ticket=ticket, actor=volunteer_a)
         assert send_satisfaction_request(ticket_id=ticket.pk) is False  # not solved now
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")
         assert send_satisfaction_request(ticket_id=ticket.pk) is True
         assert send_satisfaction_request(ticket_id=ticket.pk) is False
         assert SurveyInvitation.objects.filter(ticket=ticket).count() == 2
@@ -70,11 +70,11 @@ def test_no_email_without_an_address_or_once_answered(org_a, requester_a, volunt
 
     with tenant_context(org_a):
         by_phone = ticket_make(contact_name="Mevrouw de Boer", contact_phone="06 12345678", channel="phone")
-        by_phone = tickets.ticket_resolve(ticket=by_phone, actor=volunteer_a, cause="account")
+        by_phone = ticket_solve(ticket=by_phone, actor=volunteer_a, cause="account")
         mailoutbox.clear()
         assert send_satisfaction_request(ticket_id=by_phone.pk) is False
 
-        answered = tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
+        answered = ticket_solve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
         survey_answer_save(ticket=answered, actor=requester_a, help_score=4, technology_score=4)
         assert send_satisfaction_request(ticket_id=answered.pk) is False
         assert send_satisfaction_request(ticket_id=999_999) is False
@@ -90,7 +90,7 @@ def test_the_email_is_in_the_requesters_language(org_a, requester_a, volunteer_a
     with tenant_context(org_a):
         requester_a.language = language
         requester_a.save(update_fields=["language"])
-        ticket = tickets.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
+        ticket = ticket_solve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="wish")
         mailoutbox.clear()
         with translation.override("en" if language == "nl" else "nl"):
             send_satisfaction_request(ticket_id=ticket.pk)

@@ -15,9 +15,8 @@ from satisfaction.models import SurveyAnswer
 from satisfaction.services import SURVEY_CHANGE_DAYS
 from satisfaction.tokens import survey_token_make
 from tests.conftest import english_client
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tests.signing_in import sign_in
-from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ def test_the_requester_rates_the_help_from_the_question_page(as_requester, org_a
 def test_someone_without_an_account_rates_after_opening_the_question(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         ticket = ticket_make(contact_name="Piet", contact_email="piet@example.org")
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")
     browser = english_client(org_a.host)
     assert browser.get(f"/questions/{ticket.number}/rating/").status_code == 404
     browser.post("/questions/open/", {"reference": str(ticket.number), "contact": "piet@example.org"})

@@ -13,7 +13,7 @@ from helpdesk.accounts.models import AuditEvent
 from satisfaction import services
 from satisfaction.models import SurveyAnswer
 from satisfaction.selectors import survey_totals
-from tests.factories import ticket_make
+from tests.factories import ticket_make, ticket_solve
 from tickets import services as tickets
 from tickets.models import Tier
 
@@ -55,7 +55,7 @@ def test_the_tier_is_the_one_when_answered(org_a, requester_a, volunteer_a):
     with tenant_context(org_a):
         ticket = ticket_make(requester=requester_a)
         ticket = tickets.ticket_escalate(ticket=ticket, actor=volunteer_a, reason="too_difficult")
-        ticket = tickets.ticket_resolve(ticket=ticket, actor=None, cause="product_fault")
+        ticket = ticket_solve(ticket=ticket, actor=None, cause="product_fault")
         assert _save(ticket, requester_a).tier == Tier.PROFESSIONAL
 
 
@@ -85,7 +85,7 @@ def test_a_reopened_question_cannot_be_rated_until_solved_again(org_a, solved, r
         reopened = tickets.ticket_requester_needs_help(ticket=solved, actor=requester_a)
         with pytest.raises(services.SurveyNotYet):
             _save(reopened, requester_a)
-        closed = tickets.ticket_close(ticket=reopened, actor=None)
+        closed = tickets.ticket_close(ticket=reopened, actor=None, reason="other")
         assert _save(closed, requester_a).help_score == 4
 
 
@@ -135,7 +135,7 @@ def test_totals_count_per_month_product_and_tier(org_a, requester_a, volunteer_a
             ("persoonlijk-alarm", 2, 4),
         ]:
             ticket = ticket_make(requester=requester_a, product_slug=product_slug)
-            ticket = tickets.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="explanation")
+            ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause="explanation")
             _save(ticket, requester_a, help_score=help_score, technology_score=technology_score)
         now = timezone.now()
         rows = list(survey_totals(since=now - timedelta(days=40), until=now + timedelta(days=1)))

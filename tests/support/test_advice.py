@@ -130,10 +130,13 @@ def test_professional_answers_and_the_volunteer_hears_of_it(
 
 def test_only_professionals_answer(org_a, as_, volunteer_a, asked):
     thread = thread_of(org_a, asked)
+    # The volunteer's own text in that form is an addition to their request, never advice.
     response = as_(volunteer_a).post(
         f"/questions/{asked.number}/advice/{thread.pk}/answer/", {f"answer-{thread.pk}-body": "Zelf"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 302
+    with tenant_context(org_a):
+        assert not thread.messages.filter(from_professional=True).exists()
     with tenant_context(org_a), pytest.raises(services.SupportError):
         services.advice_answer(thread=thread, actor=volunteer_a, body="Zelf")
 
@@ -185,7 +188,7 @@ def test_no_advice_on_a_question_the_professionals_have_or_a_closed_one(org_a, a
     assert browser.post(f"/questions/{claimed.number}/advice/", {"advice-body": QUESTION}).status_code == 404
     assert index_rows(org_a) == []
     with tenant_context(org_a), pytest.raises(tickets.TicketClosed):
-        closed = tickets.ticket_close(ticket=claimed, actor=None)
+        closed = tickets.ticket_close(ticket=claimed, actor=None, reason="other")
         services.advice_ask(ticket=closed, actor=volunteer_a, body=QUESTION)
 
 
@@ -220,3 +223,27 @@ def test_the_reconcile_task_visits_every_organisation(org_a, org_b, volunteer_a,
         AdviceRequest.objects.all().delete()
     assert reconcile_advice_index.apply().get() == {"test-a": 1}
     assert len(index_rows(org_a)) == 1 and index_rows(org_b) == []
+
+
+def test_the_volunteer_adds_to_their_own_request_from_its_form(org_a, as_, volunteer_a, professional_a, asked):
+    thread = thread_of(org_a, asked)
+    professional = as_(professional_a)
+    professional.post(
+        f"/questions/{asked.number}/advice/{thread.pk}/answer/", {f"answer-{thread.pk}-body": "Kijk naar de wifi."}
+    )
+    volunteer = as_(volunteer_a)
+    page = volunteer.get(f"/questions/{asked.number}/advice/").content.decode()
+    assert f'action="/questions/{asked.number}/advice/{thread.pk}/answer/"' in page
+    assert "Add to my question" in page and "Send advice" not in page
+    response = volunteer.post(
+        f"/questions/{asked.number}/advice/{thread.pk}/answer/",
+        {f"answer-{thread.pk}-body": "De wifi werkt, het ligt aan iets anders."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Your addition went to the professionals." in response.content.decode()
+    with tenant_context(org_a):
+        assert thread.messages.count() == 3
+        assert not thread.messages.order_by("-pk").first().from_professional
+    # It waits for a professional again.
+    assert [r.status for r in index_rows(org_a)] == [AdviceRequest.Status.OPEN]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
-from helpdesk.accounts.models import AuditEvent
+from helpdesk.accounts.models import AuditEvent, User
 from support import selectors, services
 from support.models import Level, VolunteerLevel
+from support.selectors import is_trainee_for
 from tenants.models import Product
 from tests.signing_in import sign_in
 
@@ -90,3 +91,16 @@ def test_setting_the_same_level_again_writes_no_audit_row(org_a, manager_a, volu
             services.volunteer_level_set(actor=manager_a, volunteer=volunteer_a, product=None, level=Level.TRAINEE)
         assert VolunteerLevel.objects.count() == 1
         assert AuditEvent.objects.filter(action="volunteer_level_set").count() == 1
+
+
+def test_a_new_volunteer_starts_as_a_trainee_and_the_manager_can_choose(org_a, manager_a, as_):
+    browser = as_(manager_a)
+    data = {"full_name": "Nina Nieuw", "email": "nina@example.org", "phone": "", "role": "volunteer"}
+    response = browser.post("/account/people/new/", data | {"language": "nl", "requester_kind": ""}, follow=True)
+    assert response.status_code == 200
+    assert "starts as a trainee" in response.content.decode()
+    with tenant_context(org_a):
+        nina = User.objects.get(email="nina@example.org")
+        assert is_trainee_for(nina, None)
+    # The level form is on the person's page, where the manager landed.
+    assert f'action="/questions/helpers/{nina.pk}/level/"' in response.content.decode()

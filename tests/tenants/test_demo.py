@@ -12,7 +12,7 @@ from escalations.models import EscalationEntry
 from helpdesk.accounts.models import Role, User
 from tenants.models import CareOrganisation, Product
 from tests.conftest import current_user, english_client
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.models import OPEN_STATUSES, SavedReply, Ticket
 
 
 def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_capture_on_commit_callbacks, capsys):
@@ -42,6 +42,8 @@ def test_demo_loads_organisations_people_and_staff_and_can_run_again(db, django_
             assert escalated.filter(assignee__role=Role.PROFESSIONAL).count() == 1
         assert EscalationEntry.objects.filter(organisation=organisation).count() == len(demo.ESCALATED_QUESTIONS)
         assert organisation.contact_person_email
+        with schema_context(organisation.schema_name):
+            assert SavedReply.objects.count() == len(demo.SAVED_REPLIES)
 
     call_command("demo_accounts")
     printed = capsys.readouterr().out

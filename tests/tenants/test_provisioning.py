@@ -25,6 +25,7 @@ def create(**fields) -> CareOrganisation:
         "slug": "nieuw",
         "reference_prefix": "new",
         "manager_email": "Manager@Nieuw.example",
+        "manager_name": "Els Manager",
     }
     return services.organisation_create(**(data | fields))
 
@@ -46,6 +47,7 @@ def form_data(**fields):
         "name": "Zorggroep Nieuw",
         "slug": "nieuw",
         "reference_prefix": "NEW",
+        "manager_name": "Els Manager",
         "manager_email": "manager@nieuw.example",
         "brand_colour": "#1d5a8c",
         "default_language": "nl",
@@ -100,6 +102,9 @@ def test_provisioning_invites_the_first_manager_on_the_new_host(db, django_captu
     with schema_context(organisation.schema_name):
         manager = User.objects.get(email="manager@nieuw.example")
     assert manager.role == Role.MANAGER
+    # Greeted by the name the operator gave, never by the first part of the address.
+    assert manager.full_name == "Els Manager"
+    assert message.body.startswith(("Beste Els,", "Hello Els,")), message.body[:40]
 
     browser = english_client(organisation.host)
     assert browser.post(path)["Location"] == "/account/password/"

@@ -94,7 +94,15 @@ def test_missing_page_on_an_organisation_is_a_friendly_404(client_a):
 
 def test_create_organisation_command_provisions_it(db, django_capture_on_commit_callbacks, capsys):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("create_organisation", "Zorggroep Commando", "commando", "cmd", "boss@commando.example", "--wait")
+        call_command(
+            "create_organisation",
+            "Zorggroep Commando",
+            "commando",
+            "cmd",
+            "boss@commando.example",
+            "--manager-name=Bas Baas",
+            "--wait",
+        )
 
     organisation = CareOrganisation.objects.get(slug="commando")
     assert organisation.status == CareOrganisation.Status.ACTIVE
@@ -116,7 +124,7 @@ def test_create_organisation_command_provisions_it(db, django_capture_on_commit_
 )
 def test_create_organisation_command_refuses_bad_details(db, arguments):
     with pytest.raises(CommandError):
-        call_command("create_organisation", *arguments, "--wait")
+        call_command("create_organisation", *arguments, "--manager-name=Bas Baas", "--wait")
 
     assert not CareOrganisation.objects.filter(name="Zorggroep X").exists()
 

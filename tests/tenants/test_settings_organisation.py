@@ -129,7 +129,7 @@ def test_operator_admin_changes_settings_in_the_portal(admin_client, operator_ad
         ("escalate_after_minutes", "0", "Enter a number of minutes from 5 to 20160."),
         ("escalate_after_minutes", "99999999999999999999999", "Enter a number of minutes from 5 to 20160."),
         ("escalate_after_minutes", "vier uur", "Enter a number of minutes from 5 to 20160."),
-        ("escalate_after_minutes", "", "This field is required."),
+        ("escalate_after_minutes", "", "Enter a number of minutes from 5 to 20160."),
         ("escalate_urgent_after_minutes", "-5", "Enter a number of minutes from 5 to 20160."),
         ("escalate_urgent_after_minutes", "200", "may not wait longer than other questions (120 minutes)"),
         ("max_open_per_volunteer", "101", "Enter a number of questions from 1 to 100."),

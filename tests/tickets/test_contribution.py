@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import RequesterKind, Role
-from tests.factories import ticket_make
+from tests.factories import ticket_make, ticket_solve
 from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import DutyPeriod
@@ -43,9 +43,9 @@ def history(org_a, volunteer_a, colleague):
         old = ticket_make(subject="Oud")
         services.ticket_claim(ticket=old, actor=volunteer_a)
         services.reply_post(ticket=old, actor=volunteer_a, body="Zet hem aan.")
-        services.ticket_resolve(ticket=old, actor=volunteer_a, cause="explanation")
+        ticket_solve(ticket=old, actor=volunteer_a, cause="explanation")
         # Karel's own solved question.
-        services.ticket_resolve(
+        ticket_solve(
             ticket=services.ticket_claim(ticket=ticket_make(subject="Van Karel"), actor=colleague),
             actor=colleague,
             cause="other",
@@ -56,12 +56,14 @@ def history(org_a, volunteer_a, colleague):
         answered = ticket_make(subject="Samen")
         services.ticket_claim(ticket=answered, actor=colleague)
         services.reply_post(ticket=answered, actor=volunteer_a, body="Probeer het volume.")
-        services.ticket_resolve(ticket=answered, actor=colleague, cause="explanation")
+        ticket_solve(ticket=answered, actor=colleague, cause="explanation")
         # Held, solved and then closed: still helped.
         closed = ticket_make(subject="Gesloten")
         services.ticket_claim(ticket=closed, actor=volunteer_a)
+        # Helped on the phone: a call is no written answer.
+        services.call_record(ticket=closed, actor=volunteer_a, reached=True)
         services.ticket_resolve(ticket=closed, actor=volunteer_a, cause="account")
-        services.ticket_close(ticket=closed, actor=volunteer_a)
+        services.ticket_close(ticket=closed, actor=volunteer_a, reason="other")
         # Held and answered, but still open: not helped yet; the answer counts.
         still_open = ticket_make(subject="Loopt nog")
         services.ticket_claim(ticket=still_open, actor=volunteer_a)
@@ -69,12 +71,11 @@ def history(org_a, volunteer_a, colleague):
         # Only an internal note, solved by Karel: not helped, and a note is no answer.
         noted = ticket_make(subject="Notitie")
         services.note_add(ticket=noted, actor=volunteer_a, body="Misschien de batterij?")
-        services.ticket_resolve(
-            ticket=services.ticket_claim(ticket=noted, actor=colleague), actor=colleague, cause="other"
-        )
+        ticket_solve(ticket=services.ticket_claim(ticket=noted, actor=colleague), actor=colleague, cause="other")
         # Solved, then opened again: not counted while open.
         reopened = ticket_make(subject="Weer open")
         services.ticket_claim(ticket=reopened, actor=volunteer_a)
+        services.call_record(ticket=reopened, actor=volunteer_a, reached=True)
         services.ticket_resolve(ticket=reopened, actor=volunteer_a, cause="other")
         services.ticket_reopen(ticket=reopened, actor=volunteer_a)
 

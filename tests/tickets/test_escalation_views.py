@@ -156,7 +156,7 @@ def test_a_question_held_by_a_colleague_is_not_passed_on_by_someone_else(
 
 def test_escalating_a_closed_question_is_told_plainly(as_volunteer, org_a, volunteer_a, ticket):
     with tenant_context(org_a):
-        services.ticket_close(ticket=ticket, actor=volunteer_a)
+        services.ticket_close(ticket=ticket, actor=volunteer_a, reason="other")
     response = escalate(as_volunteer, ticket, reason="too_difficult")
     assert "This question is closed." in as_volunteer.get(response["Location"]).content.decode()
     assert reload(org_a, ticket).tier == Tier.VOLUNTEER and index_row(org_a, ticket) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -157,3 +158,26 @@ def test_managers_see_photos_but_do_not_add_them_and_other_organisations_see_not
     sign_in(client_b, org_b, volunteer_b)
 
     assert client_b.get(f"/questions/{ticket.number}/photos/{photo.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["helper", "requester"])
+def test_a_refused_upload_shows_its_error_in_the_summary_and_beside_the_field(
+    client_a, org_a, volunteer_a, requester_a, who
+):
+    with tenant_context(org_a):
+        ticket = ticket_make(requester=requester_a)
+    sign_in(client_a, org_a, volunteer_a if who == "helper" else requester_a)
+    response = client_a.post(
+        f"/questions/{ticket.number}/photos/",
+        {"photo-photo": upload("tekst.png", b"Dit is geen foto" * 20, "image/png")},
+    )
+    # Not a redirect to a page with a status message: the same page, as a rejected form.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_photo-photo"' in summary and "not a photo" in summary
+    assert 'id="id_photo-photo_error"' in html
+    field = re.search(r'<input[^>]*id="id_photo-photo"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and "id_photo-photo_error" in field
+    assert 'class="notice' not in html.split("<main", 1)[1].split("data-error-summary", 1)[0]

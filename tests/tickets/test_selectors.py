@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from helpdesk.accounts.models import Role
 from tenants.models import Product
-from tests.factories import UserFactory, ticket_make
+from tests.conftest import english_client
+from tests.factories import UserFactory, ticket_make, ticket_solve
+from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import BottleneckCause, Status, Ticket
 from tickets.selectors import QueueFilters, queue_for, tickets_of_requester
@@ -38,10 +40,22 @@ def test_unassigned_first_then_oldest_first(in_org, volunteer_a):
     assert refs(queue_for(volunteer_a)) == refs([old_free, new_free, old_taken, newer_taken])
 
 
+def test_urgent_questions_and_worries_come_first_and_the_page_says_so(in_org, org_a, volunteer_a, requester_a):
+    old_free = aged(ticket_make(subject="oud"), 60)
+    worry = aged(ticket_make(subject="zorg", is_worry=True), 10)  # with the professionals now
+    urgent_taken = aged(ticket_make(subject="dringend", priority="urgent"), 5)
+    services.ticket_claim(ticket=urgent_taken, actor=volunteer_a)
+    urgent_free = aged(ticket_make(subject="dringend en vrij", priority="urgent"), 1)
+    assert refs(queue_for(volunteer_a)) == refs([urgent_free, worry, urgent_taken, old_free])
+    page = sign_in(english_client(org_a.host), org_a, volunteer_a).get("/questions/").content.decode()
+    assert "urgent questions and worries about safety first" in page
+    assert page.index("dringend en vrij") < page.index("zorg") < page.index(">TSA-" + str(old_free.number))
+
+
 def test_the_queue_holds_open_questions_unless_a_status_is_asked(in_org, volunteer_a):
     open_ticket = ticket_make()
-    solved = services.ticket_resolve(ticket=ticket_make(), actor=volunteer_a, cause=BottleneckCause.OTHER)
-    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer_a)
+    solved = ticket_solve(ticket=ticket_make(), actor=volunteer_a, cause=BottleneckCause.OTHER)
+    closed = services.ticket_close(ticket=ticket_make(), actor=volunteer_a, reason="other")
     assert refs(queue_for(volunteer_a)) == [open_ticket.number]
     assert refs(queue_for(volunteer_a, QueueFilters(status=Status.RESOLVED))) == [solved.number]
     assert refs(queue_for(volunteer_a, QueueFilters(status=Status.CLOSED))) == [closed.number]

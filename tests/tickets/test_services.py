@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent, Role
 from tenants.models import Product
-from tests.factories import UserFactory, ticket_make
+from tests.factories import UserFactory, ticket_make, ticket_solve
 from tickets import services
 from tickets.models import FIRST_NUMBER, BottleneckCause, InvalidTransition, Status, Ticket, TicketEvent
 from tickets.selectors import messages_for
@@ -126,7 +126,7 @@ def test_claiming_your_own_question_again_changes_nothing(in_org, requester_a, v
 
 
 def test_a_closed_question_cannot_be_claimed(in_org, requester_a, volunteer_a):
-    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
+    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a, reason="other")
     with pytest.raises(services.TicketClosed):
         services.ticket_claim(ticket=ticket, actor=volunteer_a)
 
@@ -170,7 +170,7 @@ def test_a_reply_from_the_requester_reopens(in_org, requester_a, volunteer_a, st
     if state == "waiting":
         ticket = services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
     else:
-        ticket = services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.EXPLANATION)
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.EXPLANATION)
     services.reply_post(ticket=ticket, actor=requester_a, body="Het werkt nog steeds niet.")
     ticket.refresh_from_db()
     assert ticket.status == Status.IN_PROGRESS
@@ -192,7 +192,7 @@ def test_an_anonymous_reply_counts_as_the_requester(in_org, volunteer_a):
 
 
 def test_nobody_writes_in_a_closed_question(in_org, requester_a, volunteer_a):
-    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
+    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a, reason="other")
     with pytest.raises(services.TicketClosed):
         services.reply_post(ticket=ticket, actor=requester_a, body="Hallo?")
 
@@ -239,10 +239,10 @@ def test_waiting_resolve_close_and_reopen_keep_timestamps_and_history(in_org, re
     ticket = services.ticket_claim(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
     ticket = services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
     assert ticket.status == Status.WAITING
-    ticket = services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.DEVICE_INTERNET)
+    ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.DEVICE_INTERNET)
     assert ticket.status == Status.RESOLVED and ticket.resolved_at is not None
     assert ticket.bottleneck_cause == "device_internet"
-    ticket = services.ticket_close(ticket=ticket, actor=None)
+    ticket = services.ticket_close(ticket=ticket, actor=None, reason="other")
     assert ticket.status == Status.CLOSED and ticket.closed_at is not None
     ticket = services.ticket_reopen(ticket=ticket, actor=requester_a)
     assert ticket.status == Status.IN_PROGRESS
@@ -259,14 +259,14 @@ def test_waiting_resolve_close_and_reopen_keep_timestamps_and_history(in_org, re
 
 
 def test_closing_an_unsolved_question_also_sets_resolved_at(in_org, requester_a, volunteer_a):
-    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
+    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a, reason="other")
     assert ticket.resolved_at is not None and ticket.closed_at is not None
 
 
 def test_resolving_needs_a_known_cause(in_org, requester_a, volunteer_a):
     ticket = ticket_make(requester=requester_a)
     with pytest.raises(services.TicketError):
-        services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause="bad luck")
+        ticket_solve(ticket=ticket, actor=volunteer_a, cause="bad luck")
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
 
@@ -293,7 +293,7 @@ def test_the_transition_table(start, to, allowed):
 
 
 def test_a_refused_transition_changes_nothing(in_org, requester_a, volunteer_a):
-    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
+    ticket = services.ticket_close(ticket=ticket_make(requester=requester_a), actor=volunteer_a, reason="other")
     events = len(history(ticket))
     with pytest.raises(InvalidTransition):
         services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
@@ -335,14 +335,18 @@ def test_this_solved_it_resolves_an_open_question_and_closes_a_solved_one(in_org
     ticket = services.ticket_set_waiting(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
     ticket = services.ticket_requester_solved(ticket=ticket, actor=requester_a)
     assert ticket.status == Status.RESOLVED and ticket.bottleneck_cause == ""
+    # Said once, the button is not offered again, and saying it again changes nothing.
+    assert not ticket.can_say_solved
     ticket = services.ticket_requester_solved(ticket=ticket, actor=requester_a)
-    assert ticket.status == Status.CLOSED
-    ticket = services.ticket_requester_solved(ticket=ticket, actor=requester_a)
-    assert ticket.status == Status.CLOSED
-    assert history(ticket)[-2:] == [
-        ("status", "waiting_for_requester", "resolved"),
-        ("status", "resolved", "closed"),
-    ]
+    assert ticket.status == Status.RESOLVED
+    # A question a helper solved: the requester's "this solved it" closes it.
+    helper_solved = ticket_solve(
+        ticket=services.ticket_claim(ticket=ticket_make(requester=requester_a), actor=volunteer_a), actor=volunteer_a
+    )
+    assert helper_solved.can_say_solved
+    helper_solved = services.ticket_requester_solved(ticket=helper_solved, actor=requester_a)
+    assert helper_solved.status == Status.CLOSED
+    assert history(ticket)[-1:] == [("status", "waiting_for_requester", "resolved")]
 
 
 @pytest.mark.parametrize("state", ["waiting", "resolved", "closed"])
@@ -351,9 +355,9 @@ def test_i_still_need_help_brings_the_question_back(in_org, requester_a, volunte
     if state == "waiting":
         ticket = services.ticket_set_waiting(ticket=ticket, actor=volunteer_a)
     elif state == "resolved":
-        ticket = services.ticket_resolve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.OTHER)
+        ticket = ticket_solve(ticket=ticket, actor=volunteer_a, cause=BottleneckCause.OTHER)
     else:
-        ticket = services.ticket_close(ticket=ticket, actor=volunteer_a)
+        ticket = services.ticket_close(ticket=ticket, actor=volunteer_a, reason="other")
     ticket = services.ticket_requester_needs_help(ticket=ticket, actor=requester_a)
     assert ticket.status == Status.IN_PROGRESS
     assert ticket.resolved_at is None and ticket.closed_at is None
@@ -367,9 +371,9 @@ def test_solved_questions_without_reaction_close_after_the_period(in_org, reques
 
     from django.utils import timezone
 
-    old = services.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="other")
+    old = ticket_solve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="other")
     Ticket.objects.filter(pk=old.pk).update(resolved_at=timezone.now() - timedelta(days=15))
-    recent = services.ticket_resolve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="other")
+    recent = ticket_solve(ticket=ticket_make(requester=requester_a), actor=volunteer_a, cause="other")
     waiting = services.ticket_set_waiting(ticket=ticket_make(requester=requester_a), actor=volunteer_a)
 
     assert services.tickets_close_unanswered_resolved(older_than=timedelta(days=14)) == 1
@@ -392,7 +396,7 @@ def test_the_auto_close_task_visits_every_organisation(org_a, org_b):
     made = {}
     for organisation in (org_a, org_b):
         with tenant_context(organisation):
-            ticket = services.ticket_resolve(ticket=ticket_make(), actor=None, cause="other")
+            ticket = ticket_solve(ticket=ticket_make(), actor=None, cause="other")
             Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=30))
             made[organisation.slug] = ticket.pk
     assert close_resolved_questions.apply().get() == 2

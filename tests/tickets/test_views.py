@@ -182,6 +182,7 @@ def test_status_changes_from_the_page(as_volunteer, org_a, ticket):
     assert reload(org_a, ticket).status == Status.WAITING
     response = as_volunteer.post(f"/questions/{number}/resolve/", {})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    as_volunteer.post(f"/questions/{number}/reply/", {"body": "Probeer het opnieuw in te loggen."})
     as_volunteer.post(f"/questions/{number}/resolve/", {"resolve-cause": "account"})
     solved = reload(org_a, ticket)
     assert solved.status == Status.RESOLVED and solved.bottleneck_cause == "account"
@@ -332,3 +333,28 @@ def test_the_queue_marks_questions_new_for_you_until_opened(as_volunteer, ticket
     assert "(new for you)" in as_volunteer.get("/questions/").content.decode()
     as_volunteer.get(f"/questions/{ticket.number}/")
     assert "(new for you)" not in as_volunteer.get("/questions/").content.decode()
+
+
+def test_history_names_the_requester_who_asked_without_an_account_and_the_helpdesk(as_volunteer, org_a):
+    with tenant_context(org_a):
+        ticket = ticket_make(contact_name="Mevrouw de Boer", contact_phone="06 1111 2222", is_worry=True)
+    page = as_volunteer.get(f"/questions/{ticket.number}/").content.decode()
+    history = page.split('class="plain-list history"', 2)[-1]
+    assert "Mevrouw de Boer asked the question" in history
+    assert "Mevrouw de Boer marked a worry about safety" in history
+    assert "Someone" not in history
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        ("reply/", {"body": ""}, "Write your answer to the person who asked."),
+        ("note/", {"note-body": ""}, "Write the note for the other helpers."),
+        ("resolve/", {}, "Choose what the cause was."),
+    ],
+)
+def test_staff_forms_say_what_to_write_when_a_field_is_empty(as_volunteer, ticket, path, data, message):
+    as_volunteer.post(f"/questions/{ticket.number}/claim/")
+    html = as_volunteer.post(f"/questions/{ticket.number}/{path}", data).content.decode()
+    assert message in html
+    assert "This field is required." not in html

@@ -23,6 +23,8 @@ from tickets.forms.duty import (
 )
 from tickets.forms.work import (
     ESCALATION_REASON_WORDS,
+    CallForm,
+    CloseForm,
     EscalateForm,
     HandBackForm,
     NoteForm,
@@ -43,7 +45,9 @@ __all__ = [
     "AskForWhomForm",
     "AskProductForm",
     "AskQuestionForm",
+    "CallForm",
     "ClockTimeField",
+    "CloseForm",
     "DayField",
     "DutyPlanForm",
     "DutyStartForm",

@@ -12,6 +12,7 @@ from tenants.models import Product
 from tickets.models import (
     VOLUNTEER_ESCALATION_REASONS,
     BottleneckCause,
+    CloseReason,
     EscalationReason,
     NotificationPreference,
     Status,
@@ -58,6 +59,7 @@ class ReplyForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The person who asked reads this. Use short sentences and plain words."),
+        error_messages={"required": _("Write your answer to the person who asked.")},
     )
 
 
@@ -69,6 +71,7 @@ class NoteForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only helpers see this note. The person who asked never sees it."),
+        error_messages={"required": _("Write the note for the other helpers.")},
     )
 
 
@@ -80,13 +83,64 @@ class ResolveForm(forms.Form):
         choices=BottleneckCause.choices,
         widget=forms.RadioSelect,
         help_text=_("The monthly report counts these causes."),
+        error_messages={
+            "required": _("Choose what the cause was."),
+            "invalid_choice": _("Choose one of the causes in the list."),
+        },
+    )
+
+
+class CallForm(forms.Form):
+    """A call to the requester: did it reach them, and a short note they will read too."""
+
+    prefix = "call"
+
+    reached = forms.TypedChoiceField(
+        label=_("Did you reach them?"),
+        choices=[("yes", _("Yes, we spoke")), ("no", _("No, nobody answered. I will try again later."))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you reached the person who asked.")},
+    )
+    note = forms.CharField(
+        label=_("Short note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What did you agree? The person who asked reads this on their page."),
+        error_messages={"max_length": _("Keep the note to at most %(limit_value)d characters.")},
+    )
+
+
+class CloseForm(forms.Form):
+    """Why a question that is not solved is closed."""
+
+    prefix = "close"
+
+    reason = forms.ChoiceField(
+        label=_("Why do you close this question?"),
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The monthly report counts these reasons."),
+        error_messages={
+            "required": _("Choose why you close the question."),
+            "invalid_choice": _("Choose one of the reasons in the list."),
+        },
     )
 
 
 class ProductTopicForm(forms.Form):
     prefix = "about"
 
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), empty_label=None)
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the product."),
+            "invalid_choice": _("Choose one of the products in the list."),
+        },
+    )
     topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
 
     def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
@@ -99,12 +153,23 @@ class NotificationForm(forms.Form):
         label=_("When do you want an e-mail about new questions?"),
         choices=NotificationPreference.NewQuestions.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose when you want an e-mail.")},
     )
 
 
 class SavedReplyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120, help_text=_("Helpers choose the reply by this title."))
-    body = forms.CharField(label=_("Text"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        help_text=_("Helpers choose the reply by this title."),
+        error_messages={"required": _("Write a short title for the saved reply.")},
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write the text of the saved reply.")},
+    )
 
 
 # --- Escalation to the professionals -----------------------------------------------------------------

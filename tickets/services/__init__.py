@@ -10,6 +10,7 @@ conversation and photos), `escalation` (the professionals), `duty` and `preferen
 from tickets.errors import (
     DutyOverlap,
     InvalidTransition,
+    ResolveRefused,
     TicketAlreadyClaimed,
     TicketCapReached,
     TicketClosed,
@@ -31,6 +32,7 @@ from tickets.services.escalation import (
 )
 from tickets.services.messages import (
     attachment_add,
+    call_record,
     note_add,
     reply_post,
     reply_send,
@@ -60,12 +62,14 @@ from tickets.services.questions import (
 __all__ = [
     "DutyOverlap",
     "InvalidTransition",
+    "ResolveRefused",
     "TicketAlreadyClaimed",
     "TicketCapReached",
     "TicketClosed",
     "TicketError",
     "TicketWithProfessionals",
     "attachment_add",
+    "call_record",
     "duty_plan",
     "duty_remove",
     "duty_start",

@@ -23,11 +23,22 @@ def _name(actor: User | None) -> str:
     return actor.full_name if actor is not None else ""
 
 
-def _event(ticket: Ticket, *, actor: User | None, kind: str, from_value: str = "", to_value: str = "") -> TicketEvent:
+def _event(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    kind: str,
+    from_value: str = "",
+    to_value: str = "",
+    by_requester: bool = False,
+) -> TicketEvent:
+    """One history line. `by_requester`: the person who asked did it, maybe without an account;
+    the line then names them as they gave their name, never "someone"."""
+    name = _name(actor) or (ticket.contact_name if by_requester else "")
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=_name(actor),
+        actor_name=name[:150],
         kind=kind,
         from_value=str(from_value)[:200],
         to_value=str(to_value)[:200],
@@ -45,7 +56,7 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _change_status(ticket: Ticket, *, actor: User | None, to: str) -> None:
+def _change_status(ticket: Ticket, *, actor: User | None, to: str, by_requester: bool = False) -> None:
     """Moves a locked question to `to`, keeping the timestamps right. The caller saves."""
     ticket.check_transition(to)
     now = timezone.now()
@@ -60,7 +71,8 @@ def _change_status(ticket: Ticket, *, actor: User | None, to: str) -> None:
     else:
         ticket.resolved_at = None
         ticket.closed_at = None
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.STATUS, from_value=old, to_value=to)
+        ticket.solved_by_requester = False
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.STATUS, from_value=old, to_value=to, by_requester=by_requester)
 
 
 def _is_product_of_organisation(product: Product) -> bool:

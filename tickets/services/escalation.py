@@ -46,7 +46,7 @@ def _worry(ticket: Ticket, *, actor: User | None, reason: str) -> None:
     """Marks a locked question as a safety worry: urgent, with the professionals, contact person told."""
     ticket.is_worry = True
     ticket.priority = Priority.URGENT
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.WORRY)
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.WORRY, by_requester=reason == EscalationReason.REQUESTER_WORRY)
     if ticket.tier != Tier.PROFESSIONAL:
         _escalate(ticket, actor=actor, reason=reason)
     delay_on_commit(tasks.notify_contact_person_of_worry, ticket_id=ticket.pk)
@@ -137,7 +137,9 @@ def tickets_escalate_waiting(*, now: datetime | None = None) -> list[tuple[str, 
     """Escalates the current organisation's questions that wait for a volunteer too long.
 
     A new question nobody took goes to the professionals once it waited longer than the
-    organisation's limit (shorter for urgent ones), or at once while no volunteer is on duty. The
+    organisation's limit (shorter for urgent ones), or at once while no volunteer is on duty (when
+    the organisation wants that: `escalate_when_nobody_on_duty`; `ticket_create` does the same
+    for a question asked then, so this only catches what was waiting when the duty ended). The
     reason is recorded. A question that was escalated before, even if handed back since, is never
     escalated again by this. Each question changes in its own transaction; returns the references
     and reasons escalated.
@@ -146,7 +148,7 @@ def tickets_escalate_waiting(*, now: datetime | None = None) -> list[tuple[str, 
     if organisation is None:
         return []
     now = now or timezone.now()
-    nobody_on_duty = not anyone_on_duty(now)
+    nobody_on_duty = organisation.escalate_when_nobody_on_duty and not anyone_on_duty(now)
     limits = EscalationLimits.of(organisation, now)
     escalated: list[tuple[str, str]] = []
     for pk in waiting_for_escalation(limits=limits, everything=nobody_on_duty).values_list("pk", flat=True):

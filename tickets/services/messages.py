@@ -11,7 +11,7 @@ from helpdesk.accounts.audit import audit
 from helpdesk.tasks import delay_on_commit
 from tickets import hooks, tasks
 from tickets.errors import TicketClosed
-from tickets.models import Attachment, Message, Status, Ticket, TicketEvent
+from tickets.models import Attachment, Call, Message, Status, Ticket, TicketEvent
 from tickets.services._common import _change_status, _check_tier, _event, _locked, _name, _save
 
 if TYPE_CHECKING:
@@ -42,14 +42,11 @@ def reply_post(*, ticket: Ticket, actor: User | None, body: str, approved_by: Us
     message = Message.objects.create(
         ticket=ticket, author=actor, author_name=author_name, body=body, from_requester=from_requester
     )
-    event = _event(ticket, actor=actor, kind=TicketEvent.Kind.REPLIED)
-    if from_requester and not event.actor_name:
-        # Opened with the number and contact check, without an account: the history names them.
-        event.actor_name = ticket.contact_name[:150]
-        event.save(update_fields=["actor_name"])
+    # Opened with the number and contact check, without an account: the history names them.
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.REPLIED, by_requester=from_requester)
     if from_requester:
         if ticket.status in (Status.WAITING, Status.RESOLVED):
-            _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+            _change_status(ticket, actor=actor, to=Status.IN_PROGRESS, by_requester=True)
     else:
         if ticket.first_response_at is None:
             ticket.first_response_at = message.created_at
@@ -81,6 +78,31 @@ def reply_send(*, ticket: Ticket, actor: User, body: str) -> Message | Any:
 
 
 @transaction.atomic
+def call_record(*, ticket: Ticket, actor: User, reached: bool, note: str = "") -> Call:
+    """A helper phoned the requester: reached or not, with a short note the requester sees too.
+
+    A call that reached them counts as an answer: a new question is then being answered. One that
+    did not is tried again later; the question stays as it is.
+    """
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed("This question is closed.")
+    _check_tier(ticket, actor)
+    call = Call.objects.create(
+        ticket=ticket, caller=actor, caller_name=_name(actor), reached=reached, note=note.strip()[:500]
+    )
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.CALLED, to_value="reached" if reached else "not_reached")
+    if reached:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = call.at
+        if ticket.status == Status.NEW:
+            _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    _save(ticket)
+    audit(actor=actor, action="ticket_called", target=ticket, reference=ticket.reference, reached=reached)
+    return call
+
+
+@transaction.atomic
 def note_add(*, ticket: Ticket, actor: User, body: str) -> Message:
     """Adds an internal note for helpers; the requester never sees it."""
     ticket = _locked(ticket)
@@ -107,7 +129,13 @@ def attachment_add(*, ticket: Ticket, actor: User | None, photo: CleanPhoto) -> 
     )
     attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
     attachment.save()
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.ATTACHED, to_value=photo.original_name)
+    _event(
+        ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.ATTACHED,
+        to_value=photo.original_name,
+        by_requester=attachment.from_requester,
+    )
     ticket.save(update_fields=["updated_at"])
     audit(actor=actor, action="ticket_photo_added", target=ticket, reference=ticket.reference)
     return attachment

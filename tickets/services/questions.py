@@ -10,12 +10,21 @@ from django.utils import timezone
 
 from helpdesk.accounts.audit import audit
 from helpdesk.tasks import delay_on_commit
-from tickets import hooks, tasks
-from tickets.errors import InvalidTransition, TicketAlreadyClaimed, TicketClosed, TicketError, TicketWithProfessionals
+from helpdesk.tenancy import current_organisation
+from tickets import hooks, selectors, tasks
+from tickets.errors import (
+    InvalidTransition,
+    ResolveRefused,
+    TicketAlreadyClaimed,
+    TicketClosed,
+    TicketError,
+    TicketWithProfessionals,
+)
 from tickets.models import (
     OPEN_STATUSES,
     BottleneckCause,
     Channel,
+    CloseReason,
     ContactMethod,
     EscalationReason,
     OnBehalfRelation,
@@ -37,7 +46,7 @@ from tickets.services._common import (
     _locked,
     _save,
 )
-from tickets.services.escalation import _worry
+from tickets.services.escalation import _escalate, _worry
 
 if TYPE_CHECKING:
     from helpdesk.accounts.models import User
@@ -91,16 +100,36 @@ def ticket_create(
         body=body,
         priority=priority,
     )
-    _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW)
+    by_requester = actor is None or (requester is not None and actor.pk == requester.pk)
+    _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW, by_requester=by_requester)
     audit(actor=actor, action="ticket_created", target=ticket, reference=ticket.reference, channel=channel)
     if ticket.contact_email:
         delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
     if is_worry:
         _worry(ticket, actor=actor, reason=EscalationReason.REQUESTER_WORRY)
         _save(ticket)
+    elif _nobody_answers_now():
+        # Nobody answers the queue now: the professionals get it at once, not at the next sweep.
+        _escalate(ticket, actor=None, reason=EscalationReason.NOBODY_ON_DUTY)
+        _save(ticket)
+        audit(
+            actor=None,
+            action="ticket_escalated_automatically",
+            target=ticket,
+            reference=ticket.reference,
+            reason=EscalationReason.NOBODY_ON_DUTY,
+        )
     else:
         delay_on_commit(tasks.notify_helpers_of_new_question, ticket_id=ticket.pk)
     return ticket
+
+
+def _nobody_answers_now() -> bool:
+    """No volunteer is on duty, and the organisation sends questions to the professionals then."""
+    organisation = current_organisation()
+    if organisation is None or not organisation.escalate_when_nobody_on_duty:
+        return False
+    return not selectors.anyone_on_duty(timezone.now())
 
 
 @transaction.atomic
@@ -158,13 +187,21 @@ def ticket_set_waiting(*, ticket: Ticket, actor: User) -> Ticket:
 
 @transaction.atomic
 def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
-    """Marks the question solved, with the bottleneck cause that reports count."""
+    """Marks the question solved, with the bottleneck cause that reports count.
+
+    Refused (`ResolveRefused`) while the requester has had no answer or call, or an answer still
+    waits (`selectors.resolve_refusal`), so nobody is told "solved" without one.
+    """
     if cause not in BottleneckCause.values:
         raise TicketError(f"Unknown bottleneck cause: {cause!r}.")
     ticket = _locked(ticket)
     _check_tier(ticket, actor)
+    refusal = selectors.resolve_refusal(ticket)
+    if refusal is not None:
+        raise ResolveRefused(refusal)
     _change_status(ticket, actor=actor, to=Status.RESOLVED)
     ticket.bottleneck_cause = cause
+    ticket.solved_by_requester = False
     _save(ticket)
     audit(actor=actor, action="ticket_resolved", target=ticket, reference=ticket.reference, cause=cause)
     hooks.ticket_resolved.send(ticket=ticket, actor=actor)
@@ -172,8 +209,26 @@ def ticket_resolve(*, ticket: Ticket, actor: User | None, cause: str) -> Ticket:
 
 
 @transaction.atomic
-def ticket_close(*, ticket: Ticket, actor: User | None) -> Ticket:
-    return _status_service(ticket, actor=actor, to=Status.CLOSED, action="ticket_closed")
+def ticket_close(*, ticket: Ticket, actor: User | None, reason: str = "") -> Ticket:
+    """Closes a question. One that is not solved needs a reason (`CloseReason`) the reports count;
+    a solved one closes without."""
+    ticket = _locked(ticket)
+    _check_tier(ticket, actor)
+    if ticket.is_open:
+        if reason not in CloseReason.values:
+            raise TicketError(f"Closing an unsolved question needs a reason, not {reason!r}.")
+        ticket.close_reason = reason
+    _change_status(ticket, actor=actor, to=Status.CLOSED)
+    _save(ticket)
+    audit(
+        actor=actor,
+        action="ticket_closed",
+        target=ticket,
+        reference=ticket.reference,
+        status=Status.CLOSED,
+        reason=ticket.close_reason,
+    )
+    return ticket
 
 
 @transaction.atomic
@@ -183,6 +238,7 @@ def ticket_reopen(*, ticket: Ticket, actor: User | None) -> Ticket:
     if not ticket.can_reopen:
         raise InvalidTransition("Only a solved or closed question can be reopened.")
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    ticket.close_reason = ""
     _save(ticket)
     audit(actor=actor, action="ticket_reopened", target=ticket, reference=ticket.reference)
     return ticket
@@ -233,7 +289,13 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
     ticket = _locked(ticket)
     if not ticket.can_say_solved:
         return ticket
-    _change_status(ticket, actor=actor, to=Status.CLOSED if ticket.status == Status.RESOLVED else Status.RESOLVED)
+    _change_status(
+        ticket,
+        actor=actor,
+        to=Status.CLOSED if ticket.status == Status.RESOLVED else Status.RESOLVED,
+        by_requester=True,
+    )
+    ticket.solved_by_requester = True
     _save(ticket)
     audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
     return ticket
@@ -245,7 +307,7 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
     ticket = _locked(ticket)
     if not ticket.can_ask_again:
         return ticket
-    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
+    _change_status(ticket, actor=actor, to=Status.IN_PROGRESS, by_requester=True)
     _save(ticket)
     audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
     return ticket

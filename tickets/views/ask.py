@@ -202,13 +202,18 @@ def _form_for(request: HttpRequest, step: str, data: Any, state: dict[str, Any])
 
 
 def ask_start(request: HttpRequest) -> HttpResponse:
-    """A new question; `?product=<id>` (from an instruction's "ask anyway") chooses the product."""
+    """A new question. `?product=` chooses the product, so the first page asked is the question
+    itself: an id (from an instruction's "ask anyway") or a slug (from a tile on the start page)."""
     _photo_drop(request)
     request.session.pop(SESSION_KEY, None)
     chosen = request.GET.get("product", "")
-    if chosen.isdigit() and current_organisation().active_products().filter(pk=int(chosen)).exists():
-        _save(request, product=int(chosen), done=["product"])
-        return redirect("tickets:ask_step", step="question")
+    products = current_organisation().active_products()
+    product = None
+    if chosen:
+        product = products.filter(pk=int(chosen)).first() if chosen.isdigit() else products.filter(slug=chosen).first()
+    if product is not None:
+        _save(request, product=product.pk, done=[STEPS[0]])
+        return redirect("tickets:ask_step", step=STEPS[1])
     return redirect("tickets:ask_step", step=STEPS[0])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from tickets import permissions, services
 from tickets.forms import PhotoForm
 from tickets.models import Attachment, Ticket
-from tickets.views.requester import _opened
+from tickets.views.requester import _opened, follow_context
+from tickets.views.staff import detail_context
 
 
 def _may_see(request: HttpRequest, ticket: Ticket) -> bool:
@@ -36,9 +37,10 @@ def photo_add(request: HttpRequest, number: int) -> HttpResponse:
     back = redirect("tickets:detail" if staff else "tickets:follow", number=ticket.number)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        for error in form.errors.get("photo", []):
-            messages.error(request, error)
-        return back
+        # The page again, with the error in its summary and beside the field (ui.md 8).
+        if staff:
+            return render(request, "tickets/detail.html", detail_context(request, ticket, photo_form=form))
+        return render(request, "tickets/follow.html", follow_context(request, ticket, photo_form=form))
     try:
         services.attachment_add(
             ticket=ticket,

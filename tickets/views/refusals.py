@@ -9,7 +9,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tickets.errors import TicketAlreadyClaimed, TicketCapReached, TicketClosed, TicketError, TicketWithProfessionals
+from tickets.errors import (
+    ResolveRefused,
+    TicketAlreadyClaimed,
+    TicketCapReached,
+    TicketClosed,
+    TicketError,
+    TicketWithProfessionals,
+)
 
 # What the page says when a volunteer tries something the professionals now do.
 WITH_PROFESSIONALS = gettext_lazy(
@@ -38,6 +45,8 @@ def refusal_text(error: TicketError, *, closed: str | Promise = CLOSED, other: s
         return str(WITH_PROFESSIONALS)
     if isinstance(error, TicketClosed):
         return str(closed)
+    if isinstance(error, ResolveRefused):
+        return str(error.reason)
     return str(other)
 
 

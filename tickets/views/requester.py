@@ -19,7 +19,7 @@ from helpdesk.decorators import allowed_if
 from tickets import hooks, permissions, services
 from tickets.forms import OpenQuestionForm, PhotoForm, RequesterReplyForm
 from tickets.models import Ticket
-from tickets.selectors import messages_for, ticket_by_reference_and_contact, tickets_of_requester
+from tickets.selectors import calls_for, messages_for, ticket_by_reference_and_contact, tickets_of_requester
 from tickets.tokens import FollowLinkError, follow_token_read
 
 OPENED_KEY = "tickets_opened"
@@ -61,15 +61,22 @@ def follow(request: HttpRequest, number: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. We got your message."))
         return redirect("tickets:follow", number=ticket.number)
-    context = {
+    return render(request, "tickets/follow.html", follow_context(request, ticket, form=form))
+
+
+def follow_context(
+    request: HttpRequest, ticket: Ticket, *, form: RequesterReplyForm | None = None, photo_form: PhotoForm | None = None
+) -> dict[str, object]:
+    """What the requester's page of their question shows; a rejected form is passed back in."""
+    return {
         "ticket": ticket,
         "conversation": messages_for(ticket, include_internal=False),
-        "form": form,
+        "calls": calls_for(ticket),
+        "form": form or RequesterReplyForm(),
         "photos": ticket.attachments.all(),
-        "photo_form": PhotoForm(),
+        "photo_form": photo_form or PhotoForm(),
         "follow_panels": hooks.follow_panels,
     }
-    return render(request, "tickets/follow.html", context)
 
 
 @require_POST

@@ -10,13 +10,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import permissions as core_permissions
 from helpdesk.decorators import allowed_if, login_required_here
 from helpdesk.tenancy import current_organisation
 from tickets import hooks, permissions, services
 from tickets.forms import (
+    CallForm,
+    CloseForm,
     EscalateForm,
     HandBackForm,
     NoteForm,
@@ -29,7 +31,8 @@ from tickets.forms import (
     SavedReplyForm,
 )
 from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
-from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
+from tickets.selectors import QueueFilters, calls_for, events_for, messages_for, queue_for, resolve_refusal
+from tickets.views.outcomes import answer_went
 from tickets.views.refusals import WITH_PROFESSIONALS, explain
 
 QUEUE_PAGE_SIZE = 50
@@ -101,13 +104,16 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
         "events": events_for(ticket),
         "photos": ticket.attachments.all(),
-        "photo_form": PhotoForm(),
-        "saved_replies": SavedReply.objects.only("pk", "title") if can_work else [],
-        "chosen_saved": request.GET.get("saved", ""),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "saved_replies": SavedReply.objects.only("pk", "title", "body") if can_work else [],
         "can_work": can_work,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "resolve_form": forms.get("resolve_form") or ResolveForm(),
+        "resolve_refusal": resolve_refusal(ticket) if can_work and ticket.is_open else None,
+        "calls": calls_for(ticket),
+        "can_call": can_work and not ticket.is_closed and (ticket.asked_for_call or bool(ticket.contact_phone)),
+        "call_form": forms.get("call_form") or CallForm(),
         "about_form": forms.get("about_form")
         or ProductTopicForm(initial={"product": ticket.product_id, "topic": ticket.topic}, products=_products()),
         # The first rejected form, so the page title says "Error: ".
@@ -123,13 +129,25 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     services.ticket_record_view(ticket=ticket, actor=request.user)
     services.ticket_mark_read(ticket=ticket, user=request.user)
     reply_form = None
-    saved = request.GET.get("saved", "")
-    if saved.isdigit() and permissions.can_work_ticket(request.user, ticket):
-        chosen = SavedReply.objects.filter(pk=int(saved)).first()
-        reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
     prefill = hooks.reply_prefill.first(request=request, ticket=ticket)
-    if reply_form is None and prefill and permissions.can_work_ticket(request.user, ticket):
+    if prefill and permissions.can_work_ticket(request.user, ticket):
         reply_form = ReplyForm(initial={"body": prefill})
+    return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
+
+
+def _with_saved_reply(request: HttpRequest, number: int) -> HttpResponse:
+    """Without JavaScript, "Put in the answer" sends the typed text along: the saved reply is added
+    after it, and the page comes back with both in the answer field, nothing sent yet."""
+    ticket = helper_ticket_or_404(request, number)
+    if not permissions.can_work_ticket(request.user, ticket):
+        messages.error(request, WITH_PROFESSIONALS)
+        return back_to_ticket(ticket)
+    typed = request.POST.get("body", "")
+    saved = request.POST.get("saved", "")
+    chosen = SavedReply.objects.filter(pk=int(saved)).first() if saved.isdigit() else None
+    if chosen is not None:
+        typed = f"{typed.rstrip()}\n\n{chosen.body}" if typed.strip() else chosen.body
+    reply_form = ReplyForm(initial={"body": typed})
     return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
 
 
@@ -178,10 +196,25 @@ def set_waiting(request: HttpRequest, number: int) -> HttpResponse:
     return _simple_change(request, number, services.ticket_set_waiting, done)
 
 
-@require_POST
 @login_required_here
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, number: int) -> HttpResponse:
-    return _simple_change(request, number, services.ticket_close, _("The question is closed."))
+    """Asks first: closing a question that is not solved needs a reason; a solved one just closes."""
+    ticket = helper_ticket_or_404(request, number)
+    if not permissions.can_work_ticket(request.user, ticket) or ticket.is_closed:
+        return back_to_ticket(ticket)
+    form = CloseForm(request.POST if request.method == "POST" else None) if ticket.is_open else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            services.ticket_close(
+                ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"] if form is not None else ""
+            )
+        except services.TicketError as error:
+            explain(request, error)
+        else:
+            messages.success(request, _("The question is closed."))
+        return back_to_ticket(ticket)
+    return render(request, "tickets/close.html", {"ticket": ticket, "form": form})
 
 
 @require_POST
@@ -225,6 +258,9 @@ def _form_action(
 @require_POST
 @login_required_here
 def reply(request: HttpRequest, number: int) -> HttpResponse:
+    if "insert" in request.POST:
+        return _with_saved_reply(request, number)
+
     def act(ticket: Ticket, data: dict[str, Any]) -> None:
         # An app above may hold the answer back: a trainee's answer waits for approval.
         sent = services.reply_send(ticket=ticket, actor=request.user, body=data["body"])
@@ -233,9 +269,22 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
                 request, _("Your answer waits for approval by an experienced volunteer or a professional.")
             )
         else:
-            messages.success(request, _("Your answer was sent."))
+            messages.success(request, answer_went(ticket))
 
     return _form_action(request, number, ReplyForm, "reply_form", act)
+
+
+@require_POST
+@login_required_here
+def call(request: HttpRequest, number: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> None:
+        services.call_record(ticket=ticket, actor=request.user, reached=data["reached"], note=data["note"])
+        if data["reached"]:
+            messages.success(request, _("The call is recorded. The person who asked sees it on their page."))
+        else:
+            messages.success(request, _("The call is recorded as not reached. Try again later."))
+
+    return _form_action(request, number, CallForm, "call_form", act)
 
 
 @require_POST

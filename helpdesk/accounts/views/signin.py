@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -96,8 +97,10 @@ def password_choose(request: HttpRequest, *, then: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.password_set(user=request.user, password=form.cleaned_data["password1"])
         services.user_sign_in(request=request, user=request.user, backend=services.TOKEN_BACKEND, how="password_set")
+        messages.success(request, _("Your password is saved."))
         return redirect(then)
-    return render(request, "accounts/set_password.html", {"form": form})
+    changing = request.user.has_usable_password()
+    return render(request, "accounts/set_password.html", {"form": form, "changing": changing})
 
 
 @allowed_if(permissions.can_set_password)

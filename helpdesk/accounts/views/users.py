@@ -50,6 +50,12 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s has been added and gets an invitation by e-mail.") % {"name": person})
         else:
             messages.success(request, _("%(name)s has been added. Print a login card for them.") % {"name": person})
+        if person.role == Role.VOLUNTEER:
+            messages.info(
+                request,
+                _("%(name)s starts as a trainee: their answers wait for approval. Choose another level below.")
+                % {"name": person},
+            )
         return redirect("accounts:user_detail", user_id=person.pk)
     return render(request, "accounts/user_form.html", {"form": form, "person": None})
 

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("prefix", help="reference prefix, such as AMP")
         parser.add_argument("manager_email")
+        parser.add_argument(
+            "--manager-name", default="", help="the first manager's name, for the invitation's greeting"
+        )
         parser.add_argument("--product", action="append", default=[], help="product slug; repeat for more")
         parser.add_argument("--wait", action="store_true", help="provision here instead of in the worker")
 
@@ -31,6 +34,7 @@ class Command(BaseCommand):
                 "slug": options["slug"],
                 "reference_prefix": options["prefix"],
                 "manager_email": options["manager_email"],
+                "manager_name": options["manager_name"],
                 "brand_colour": "#1d5a8c",
                 "default_language": "nl",
                 "monthly_fee": "0",
@@ -48,6 +52,7 @@ class Command(BaseCommand):
             slug=data["slug"],
             reference_prefix=data["reference_prefix"],
             manager_email=data["manager_email"],
+            manager_name=data["manager_name"],
             products=data["products"],
         )
         if options["wait"]:
