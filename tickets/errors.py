@@ -40,3 +40,8 @@ class TicketCapReached(TicketError):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         super().__init__(f"A volunteer may hold at most {limit} open questions.")
+
+
+class NotTheAsker(TicketError):
+    """Only the person who asked (or a browser that opened the question as them) says it is solved
+    or asks for more help; a helper uses the helpers' own actions for that."""

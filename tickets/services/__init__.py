@@ -10,6 +10,7 @@ conversation and photos), `escalation` (the professionals), `duty` and `preferen
 from tickets.errors import (
     DutyOverlap,
     InvalidTransition,
+    NotTheAsker,
     TicketAlreadyClaimed,
     TicketCapReached,
     TicketClosed,
@@ -60,6 +61,7 @@ from tickets.services.questions import (
 __all__ = [
     "DutyOverlap",
     "InvalidTransition",
+    "NotTheAsker",
     "TicketAlreadyClaimed",
     "TicketCapReached",
     "TicketClosed",

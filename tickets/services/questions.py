@@ -29,6 +29,7 @@ from tickets.models import (
 from tickets.services._common import (
     _assign,
     _change_status,
+    _check_asker,
     _check_cap,
     _check_tier,
     _event,
@@ -230,6 +231,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
     A solved question closes; one a helper is on becomes solved, and its helper still picks the
     cause. `Ticket.can_say_solved` is the rule, the same one the requester's page asks.
     """
+    _check_asker(ticket, actor)
     ticket = _locked(ticket)
     if not ticket.can_say_solved:
         return ticket
@@ -242,6 +244,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
 @transaction.atomic
 def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket:
     """The requester says "I still need help": the question goes back to its helpers."""
+    _check_asker(ticket, actor)
     ticket = _locked(ticket)
     if not ticket.can_ask_again:
         return ticket

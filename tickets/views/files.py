@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tickets import permissions, services
 from tickets.forms import PhotoForm
 from tickets.models import Attachment, Ticket
-from tickets.views.requester import _opened
+from tickets.views.requester import _actor, _opened
 
 
 def _may_see(request: HttpRequest, ticket: Ticket) -> bool:
@@ -42,7 +42,7 @@ def photo_add(request: HttpRequest, number: int) -> HttpResponse:
     try:
         services.attachment_add(
             ticket=ticket,
-            actor=request.user if request.user.is_authenticated else None,
+            actor=request.user if staff else _actor(request, ticket),
             photo=form.cleaned_data["photo"],
         )
     except services.TicketClosed:

@@ -41,8 +41,10 @@ def _followed(request: HttpRequest, number: int) -> Ticket:
     raise Http404
 
 
-def _actor(request: HttpRequest) -> object:
-    return request.user if request.user.is_authenticated else None
+def _actor(request: HttpRequest, ticket: Ticket) -> object:
+    """Who writes as the asker: their own account, or nobody by name when this browser opened the
+    question with its link or contact check (a requester may follow somebody else's question)."""
+    return request.user if permissions.is_requester_of(request.user, ticket) else None
 
 
 @allowed_if(core_permissions.is_tenant_member)
@@ -55,7 +57,7 @@ def follow(request: HttpRequest, number: int) -> HttpResponse:
     form = RequesterReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply_post(ticket=ticket, actor=_actor(request), body=form.cleaned_data["body"])
+            services.reply_post(ticket=ticket, actor=_actor(request, ticket), body=form.cleaned_data["body"])
         except services.TicketClosed:
             messages.error(request, _("This question is closed. Please ask a new question."))
         else:
@@ -75,7 +77,7 @@ def follow(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def solved(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _followed(request, number)
-    services.ticket_requester_solved(ticket=ticket, actor=_actor(request))
+    services.ticket_requester_solved(ticket=ticket, actor=_actor(request, ticket))
     messages.success(request, _("Good to hear it is solved. Thank you."))
     return redirect("tickets:follow", number=ticket.number)
 
@@ -83,13 +85,26 @@ def solved(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def needs_help(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _followed(request, number)
-    services.ticket_requester_needs_help(ticket=ticket, actor=_actor(request))
+    services.ticket_requester_needs_help(ticket=ticket, actor=_actor(request, ticket))
     messages.success(request, _("We will help you further. A helper will contact you."))
     return redirect("tickets:follow", number=ticket.number)
 
 
+def _not_for_staff(request: HttpRequest, ticket: Ticket | None = None) -> HttpResponse:
+    """A signed-in helper or manager who uses the asker's way in goes to the helpers' pages, where
+    their own role decides what they may do (`permissions.may_act_as_asker`)."""
+    if not permissions.can_view_queue(request.user):
+        raise Http404
+    if ticket is not None:
+        return redirect("tickets:detail", number=ticket.number)
+    messages.info(request, _("You are signed in as a helper. Find the question in the queue."))
+    return redirect("tickets:queue")
+
+
 def open_question(request: HttpRequest) -> HttpResponse:
     """Opens a question with its number and the e-mail address or phone number given."""
+    if not permissions.may_act_as_asker(request.user):
+        return _not_for_staff(request)
     form = OpenQuestionForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
     address = throttle.client_address(request)
     if request.method == "POST" and form.is_valid():
@@ -111,5 +126,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     except FollowLinkError:
         return render(request, "tickets/open_link_invalid.html", status=400)
     ticket = get_object_or_404(Ticket, pk=ticket_id)
+    if not permissions.may_act_as_asker(request.user):
+        return _not_for_staff(request, ticket)
     _remember(request, ticket)
     return redirect("tickets:follow", number=ticket.number)
