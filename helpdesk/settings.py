@@ -87,6 +87,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
+    "helpdesk.middleware.RequestLimitsMiddleware",
     "tenants.middleware.CareOrganisationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

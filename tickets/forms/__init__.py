@@ -31,6 +31,7 @@ from tickets.forms.work import (
     QueueFilterForm,
     ReplyForm,
     ResolveForm,
+    SavedReplyChoiceForm,
     SavedReplyForm,
 )
 
@@ -59,5 +60,6 @@ __all__ = [
     "ReplyForm",
     "RequesterReplyForm",
     "ResolveForm",
+    "SavedReplyChoiceForm",
     "SavedReplyForm",
 ]

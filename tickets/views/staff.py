@@ -26,6 +26,7 @@ from tickets.forms import (
     QueueFilterForm,
     ReplyForm,
     ResolveForm,
+    SavedReplyChoiceForm,
     SavedReplyForm,
 )
 from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
@@ -103,7 +104,7 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "photos": ticket.attachments.all(),
         "photo_form": PhotoForm(),
         "saved_replies": SavedReply.objects.only("pk", "title") if can_work else [],
-        "chosen_saved": request.GET.get("saved", ""),
+        "chosen_saved": SavedReplyChoiceForm(request.GET).chosen(),
         "can_work": can_work,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -123,9 +124,9 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     services.ticket_record_view(ticket=ticket, actor=request.user)
     services.ticket_mark_read(ticket=ticket, user=request.user)
     reply_form = None
-    saved = request.GET.get("saved", "")
-    if saved.isdigit() and permissions.can_work_ticket(request.user, ticket):
-        chosen = SavedReply.objects.filter(pk=int(saved)).first()
+    saved = SavedReplyChoiceForm(request.GET).chosen()
+    if saved is not None and permissions.can_work_ticket(request.user, ticket):
+        chosen = SavedReply.objects.filter(pk=saved).first()
         reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
     prefill = hooks.reply_prefill.first(request=request, ticket=ticket)
     if reply_form is None and prefill and permissions.can_work_ticket(request.user, ticket):
