@@ -44,6 +44,20 @@ class RequestLimitsMiddleware:
         return self.get_response(request)
 
 
+class NoStoreMiddleware:
+    """Pages may hold personal data (a question, a name, an address): browsers and proxies keep no
+    copy of them, unless a view chose how its answer may be kept (the brand stylesheet)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class SessionHostGuardMiddleware:
     """A session belongs to the schema it signed in on; anywhere else it counts for nothing.
 
