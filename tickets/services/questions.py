@@ -254,6 +254,17 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
     return ticket
 
 
+def ticket_follow_link_send(*, ticket: Ticket, actor: User | None = None) -> bool:
+    """E-mails the link that opens the question to the address given with it, again (for an asker
+    whose number-and-contact check is paused). Returns whether there is an address to send to;
+    the page says the same either way."""
+    if not ticket.contact_email:
+        return False
+    delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
+    audit(actor=actor, action="ticket_follow_link_sent", target=ticket, reference=ticket.reference)
+    return True
+
+
 def ticket_mark_read(*, ticket: Ticket, user: User) -> None:
     """Remembers that `user` has seen the question as it is now; their queue stops marking it."""
     TicketRead.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})

@@ -19,11 +19,23 @@ from helpdesk.decorators import allowed_if
 from tickets import hooks, permissions, services
 from tickets.forms import OpenQuestionForm, PhotoForm, RequesterReplyForm
 from tickets.models import Ticket
-from tickets.selectors import messages_for, ticket_by_reference_and_contact, tickets_of_requester
+from tickets.selectors import (
+    messages_for,
+    reference_number,
+    ticket_by_reference_and_contact,
+    tickets_of_requester,
+)
 from tickets.tokens import FollowLinkError, follow_token_read
 
 OPENED_KEY = "tickets_opened"
+# Wrong number-and-contact checks allowed per window (LOGIN_FAILURE_WINDOW) before the check
+# pauses: from one address, for one question, and in the whole organisation (guesses spread
+# over many addresses). A paused question can still be opened with the link, which the asker
+# can have sent again to the address given with the question.
 OPEN_FAILURE_LIMIT = 10
+QUESTION_FAILURE_LIMIT = 5
+ORGANISATION_FAILURE_LIMIT = 100
+LINK_RESEND_LIMIT = 1
 
 
 def _opened(request: HttpRequest) -> frozenset[int]:
@@ -108,15 +120,48 @@ def open_question(request: HttpRequest) -> HttpResponse:
     form = OpenQuestionForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
     address = throttle.client_address(request)
     if request.method == "POST" and form.is_valid():
-        if throttle.is_blocked("follow", address, OPEN_FAILURE_LIMIT):
-            return render(request, "tickets/ask/too_many.html", status=429)
+        number = reference_number(form.cleaned_data["reference"])
+        if _open_paused(address, number):
+            return _paused(request, number)
         ticket = ticket_by_reference_and_contact(form.cleaned_data["reference"], form.cleaned_data["contact"])
         if ticket is not None:
             _remember(request, ticket)
             return redirect("tickets:follow", number=ticket.number)
         throttle.record_failure("follow", address)
+        throttle.record_failure("follow-organisation", "all")
+        if number is not None:
+            throttle.record_failure("follow-question", str(number))
         form.add_error(None, _("We cannot find a question with this number and these details. Check them."))
     return render(request, "tickets/open.html", {"form": form})
+
+
+def _open_paused(address: str, number: int | None) -> bool:
+    return (
+        throttle.is_blocked("follow", address, OPEN_FAILURE_LIMIT)
+        or throttle.is_blocked("follow-organisation", "all", ORGANISATION_FAILURE_LIMIT)
+        or (number is not None and throttle.is_blocked("follow-question", str(number), QUESTION_FAILURE_LIMIT))
+    )
+
+
+def _paused(request: HttpRequest, number: int | None, *, sent: bool = False) -> HttpResponse:
+    """The check is paused: a friendly page with the phone number, and a button that e-mails the
+    question's link to the address given with it (never to an address typed here)."""
+    return render(request, "tickets/open_paused.html", {"number": number, "sent": sent}, status=429)
+
+
+@require_POST
+def open_send_link(request: HttpRequest) -> HttpResponse:
+    """Sends the link that opens question `number` to its own e-mail address, at most once per
+    window; the page says the same whether or not the question (or its address) exists."""
+    number = reference_number(request.POST.get("reference", "")[:30])
+    if number is None:
+        return redirect("tickets:open")
+    if not throttle.is_blocked("follow-resend", str(number), LINK_RESEND_LIMIT):
+        throttle.record_failure("follow-resend", str(number))
+        ticket = Ticket.objects.filter(number=number).first()
+        if ticket is not None:
+            services.ticket_follow_link_send(ticket=ticket)
+    return _paused(request, number, sent=True)
 
 
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
