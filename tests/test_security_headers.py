@@ -59,9 +59,9 @@ def test_staff_pages(request, client_a, org_a, question, role):
     assert_strict(htmx)
 
 
-def test_portal_pages(portal_client, operator_admin):
+def test_portal_pages(portal_client, operator_admin, org_a):
     sign_in_operator(portal_client, operator_admin)
-    for path in ["/", "/escalations/", "/overview/", "/advice/"]:
+    for path in ["/", "/escalations/", "/overview/", "/advice/", f"/organisations/{org_a.pk}/"]:
         response = portal_client.get(path)
         assert response.status_code == 200, path
         assert_strict(response)
