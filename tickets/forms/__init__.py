@@ -12,6 +12,7 @@ from tickets.forms.asking import (
 )
 from tickets.forms.common import (
     MESSAGE_MAX_LENGTH,
+    query_id,
 )
 from tickets.forms.duty import (
     MAX_DUTY_HOURS,
@@ -31,7 +32,6 @@ from tickets.forms.work import (
     QueueFilterForm,
     ReplyForm,
     ResolveForm,
-    SavedReplyChoiceForm,
     SavedReplyForm,
 )
 
@@ -60,6 +60,6 @@ __all__ = [
     "ReplyForm",
     "RequesterReplyForm",
     "ResolveForm",
-    "SavedReplyChoiceForm",
     "SavedReplyForm",
+    "query_id",
 ]

@@ -102,16 +102,6 @@ class NotificationForm(forms.Form):
     )
 
 
-class SavedReplyChoiceForm(forms.Form):
-    """The saved reply a helper picked to start an answer with (`?saved=<id>` without JavaScript).
-    Anything that is not a whole number of a row's size is no choice."""
-
-    saved = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-
-    def chosen(self) -> int | None:
-        return self.cleaned_data["saved"] if self.is_valid() else None
-
-
 class SavedReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, help_text=_("Helpers choose the reply by this title."))
     body = forms.CharField(label=_("Text"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))

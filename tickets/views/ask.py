@@ -33,7 +33,7 @@ from helpdesk import throttle
 from helpdesk.tenancy import current_organisation
 from tenants.models import Product
 from tickets import hooks, services
-from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm
+from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm, query_id
 from tickets.models import Channel, ContactMethod, OnBehalfRelation, Ticket
 from tickets.uploads import CleanPhoto
 from tickets.views.requester import OPENED_KEY
@@ -205,9 +205,9 @@ def ask_start(request: HttpRequest) -> HttpResponse:
     """A new question; `?product=<id>` (from an instruction's "ask anyway") chooses the product."""
     _photo_drop(request)
     request.session.pop(SESSION_KEY, None)
-    chosen = request.GET.get("product", "")
-    if chosen.isdigit() and current_organisation().active_products().filter(pk=int(chosen)).exists():
-        _save(request, product=int(chosen), done=["product"])
+    chosen = query_id(request.GET, "product")
+    if chosen is not None and current_organisation().active_products().filter(pk=chosen).exists():
+        _save(request, product=chosen, done=["product"])
         return redirect("tickets:ask_step", step="question")
     return redirect("tickets:ask_step", step=STEPS[0])
 

@@ -26,8 +26,8 @@ from tickets.forms import (
     QueueFilterForm,
     ReplyForm,
     ResolveForm,
-    SavedReplyChoiceForm,
     SavedReplyForm,
+    query_id,
 )
 from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
 from tickets.selectors import QueueFilters, events_for, messages_for, queue_for
@@ -104,7 +104,7 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "photos": ticket.attachments.all(),
         "photo_form": PhotoForm(),
         "saved_replies": SavedReply.objects.only("pk", "title") if can_work else [],
-        "chosen_saved": SavedReplyChoiceForm(request.GET).chosen(),
+        "chosen_saved": str(query_id(request.GET, "saved") or ""),
         "can_work": can_work,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -124,7 +124,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     services.ticket_record_view(ticket=ticket, actor=request.user)
     services.ticket_mark_read(ticket=ticket, user=request.user)
     reply_form = None
-    saved = SavedReplyChoiceForm(request.GET).chosen()
+    saved = query_id(request.GET, "saved")
     if saved is not None and permissions.can_work_ticket(request.user, ticket):
         chosen = SavedReply.objects.filter(pk=saved).first()
         reply_form = ReplyForm(initial={"body": chosen.body}) if chosen else None
