@@ -22,7 +22,8 @@ class IdChoiceField(forms.TypedChoiceField):
         super().__init__(coerce=int, required=False, empty_value=None, **kwargs)
 
     def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit() and len(str(value)) <= 18
+        text = str(value)
+        return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 class QueueFilterForm(forms.Form):

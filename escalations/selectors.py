@@ -60,7 +60,7 @@ class QueuePosition:
         if not token or len(token) > 60:
             return None
         parts = token.split(".")
-        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             return None
         rank, micros, pk = (int(part) for part in parts)
         if rank > 9 or pk > 2**63 - 1:

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -89,6 +91,13 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE = [
     "tenants.middleware.CareOrganisationMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # No page is stored by browsers or proxies; answers that say how they may be kept (static
+    # files from WhiteNoise, the brand stylesheet) keep their own Cache-Control.
+    "helpdesk.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads request.GET or request.POST: too many fields answer a plain 400.
+    "helpdesk.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,7 +107,6 @@ MIDDLEWARE = [
     "helpdesk.middleware.SessionHostGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -218,7 +226,27 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this host only; no
+# inline script or style without the request's nonce (`request.csp_nonce`; today no page needs
+# one: the brand colour is a stylesheet of its own, /brand.css). Forms post to this host, or (the
+# portal's hand-off) are sent on to an organisation's host.
+_ANY_ORGANISATION = f"{SITE_SCHEME}://*.{BASE_DOMAIN}" + (f":{SITE_PORT}" if SITE_PORT else "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, _ANY_ORGANISATION],
+    }
+}
 CSRF_TRUSTED_ORIGINS = [f"{SITE_SCHEME}://{BASE_DOMAIN}", f"{SITE_SCHEME}://*.{BASE_DOMAIN}"]
 if SITE_PORT:
     CSRF_TRUSTED_ORIGINS += [

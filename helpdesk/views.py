@@ -33,6 +33,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request we cannot read (too many fields, a broken form): rendered without context
+    processors, which would read the request again."""
+    html = loader.get_template("errors/400.html").render({"help_phone": settings.HELP_PHONE})
+    return HttpResponse(html, status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors or the database: they may be what failed."""
     html = loader.get_template("errors/500.html").render({"help_phone": settings.HELP_PHONE})

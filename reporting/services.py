@@ -359,7 +359,7 @@ def product_users_import(*, actor: User, data: bytes, products: list[Product]) -
             result.errors.append(_("Line %(n)s: unknown product “%(p)s”.") % {"n": number, "p": line[0].strip()[:60]})
         elif month is None:
             result.errors.append(_("Line %(n)s: write the month as 2025-03.") % {"n": number})
-        elif not users.isdigit() or int(users) > 10_000_000:
+        elif not (users.isascii() and users.isdigit()) or int(users) > 10_000_000:
             result.errors.append(_("Line %(n)s: users must be a whole number.") % {"n": number})
         else:
             rows.append((product, month, int(users)))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from helpdesk.accounts.models import Role
-from helpdesk.permissions import is_signed_in, on_public_schema
-from tickets.permissions import is_requester_of
+from helpdesk.permissions import on_public_schema
+from tickets.permissions import is_requester_of, may_act_as_asker
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,6 +26,6 @@ def can_answer_survey(
         return False
     if is_requester_of(user, ticket):
         return True
-    if is_signed_in(user) and user.role != Role.REQUESTER:
+    if not may_act_as_asker(user):
         return False
     return holds_link or ticket.pk in opened

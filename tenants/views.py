@@ -180,3 +180,16 @@ def organisation_invitation_resend(request: HttpRequest, organisation_id: int) -
     else:
         messages.info(request, _("There is no invitation to send: the first manager has already chosen a password."))
     return redirect(reverse("portal:organisation", args=[organisation.pk]) + "#people")
+
+
+def brand_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The organisation's colours as a stylesheet of their own, so no page needs an inline style
+    (the Content-Security-Policy allows styles from this host only). The page links it with the
+    colour in the address, so a changed colour is a new address and this one may be kept long."""
+    organisation = getattr(request, "tenant", None)
+    if organisation is None:
+        raise Http404
+    css = f":root {{ --brand: {organisation.brand_colour}; --brand-text: {organisation.text_colour()}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -49,3 +49,8 @@ class ResolveRefused(TicketError):
     def __init__(self, reason: Any) -> None:
         self.reason = reason
         super().__init__(str(reason))
+
+
+class NotTheAsker(TicketError):
+    """Only the person who asked (or a browser that opened the question as them) says it is solved
+    or asks for more help; a helper uses the helpers' own actions for that."""

@@ -127,10 +127,24 @@ def can_take_intake(user: AnyUser) -> bool:
     return can_work_queue(user)
 
 
+def may_act_as_asker(user: AnyUser) -> bool:
+    """Only somebody without an account here, or a requester, takes the asker's place.
+
+    A signed-in helper, manager or professional is never turned into the asker of a question by
+    a magic link or the number and contact check: what they may do with it is what their role
+    allows on the helpers' page.
+    """
+    if not user.is_authenticated:
+        return True
+    return is_tenant_member(user) and user.role == Role.REQUESTER
+
+
 def can_follow_ticket(user: AnyUser, ticket: Ticket, *, opened: frozenset[int] = frozenset()) -> bool:
     """The requester's view of a question: their own account's, or one this browser opened with
     its magic link or its number and contact check (`opened`, from the session)."""
-    return is_requester_of(user, ticket) or (not on_public_schema() and ticket.pk in opened)
+    if is_requester_of(user, ticket):
+        return True
+    return may_act_as_asker(user) and not on_public_schema() and ticket.pk in opened
 
 
 def can_manage_saved_replies(user: AnyUser) -> bool:

@@ -165,16 +165,22 @@ def _digits(value: str) -> str:
     return digits
 
 
+def reference_number(reference: str) -> int | None:
+    """The number in a reference as people type it ("AMP-1042", "amp 1042", "1042"); else None."""
+    found = REFERENCE_RE.match(reference.replace("-", " "))
+    return int(found.group(1)) if found else None
+
+
 def ticket_by_reference_and_contact(reference: str, contact: str) -> Ticket | None:
     """The question with this number whose e-mail address or phone number matches; else None.
 
     The reference may have any case, spaces or dashes; a phone number matches on its digits.
     """
-    found = REFERENCE_RE.match(reference.replace("-", " "))
+    number = reference_number(reference)
     contact = contact.strip()
-    if not found or not contact:
+    if number is None or not contact:
         return None
-    ticket = Ticket.objects.filter(number=int(found.group(1))).first()
+    ticket = Ticket.objects.filter(number=number).first()
     if ticket is None:
         return None
     if "@" in contact:

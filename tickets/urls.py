@@ -13,6 +13,7 @@ urlpatterns = [
     path("saved-replies/", staff.saved_replies, name="saved_replies"),
     path("saved-replies/<int:pk>/delete/", staff.saved_reply_delete, name="saved_reply_delete"),
     path("open/", requester.open_question, name="open"),
+    path("open/send-link/", requester.open_send_link, name="open_send_link"),
     path("open/<str:token>/", requester.open_link, name="open_link"),
     path("ask/", ask.ask_start, name="ask_start"),
     path("ask/check/", ask.ask_check, name="ask_check"),

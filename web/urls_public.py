@@ -15,5 +15,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
 ]
 
+handler400 = "helpdesk.views.bad_request"
 handler404 = "helpdesk.views.not_found"
 handler500 = "helpdesk.views.server_error"

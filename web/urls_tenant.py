@@ -19,7 +19,9 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("health/", views.health, name="health"),
+    path("brand.css", tenant_views.brand_stylesheet, name="brand_stylesheet"),
 ]
 
+handler400 = "helpdesk.views.bad_request"
 handler404 = "helpdesk.views.not_found"
 handler500 = "helpdesk.views.server_error"

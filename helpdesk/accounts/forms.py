@@ -45,7 +45,7 @@ class OtpForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = "".join(ch for ch in self.cleaned_data["code"] if ch.isdigit())
+        code = "".join(ch for ch in self.cleaned_data["code"] if ch in "0123456789")
         if len(code) != 6:
             raise forms.ValidationError(_("Enter the six digits from your authenticator app."))
         return code

@@ -210,6 +210,7 @@ AUDIT_ACTION_LABELS = {
     "ticket_reopened": _("reopened a question"),
     "ticket_reopened_by_requester": _("said they still need help"),
     "ticket_solved_by_requester": _("said the question is solved"),
+    "ticket_follow_link_sent": _("got the link to a question sent again"),
     "ticket_product_changed": _("changed a question's product"),
     "ticket_topic_changed": _("changed a question's topic"),
     "ticket_escalated": _("passed a question to the professionals"),

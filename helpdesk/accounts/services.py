@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import SESSION_KEY, login
+from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
@@ -41,6 +42,23 @@ def user_sign_in(*, request: HttpRequest, user: User, backend: str | None = None
     login(request, user, backend=backend)
     request.session[SESSION_SCHEMA_KEY] = connection.schema_name
     audit(actor=user, action="signed_in", how=how)
+
+
+def sessions_end(*, user: User, keep: str | None = None) -> int:
+    """Signs `user` out everywhere: deletes each of their sessions in this schema's session table
+    (every schema has its own, so nobody else's are even read). `keep` spares one session key.
+
+    Sessions do not index their user; a schema holds one organisation's live sessions, so reading
+    them is cheap next to the rare change that calls this (a revoked card, a deactivated person,
+    a new password). Returns how many ended.
+    """
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.session_key != keep and session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
 
 
 def token_issue(*, user: User, purpose: str, actor: User | None = None) -> IssuedToken:
@@ -165,15 +183,18 @@ def user_update(
         audit(actor=actor, action="user_changed", target=user, changes=changes)
         if not user.is_active:
             LoginToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+            sessions_end(user=user)
     return user
 
 
 @transaction.atomic
 def password_set(*, user: User, password: str) -> None:
-    """Sets (or changes) a staff member's password; an invitation that waited for it is used up now."""
+    """Sets (or changes) a staff member's password; an invitation that waited for it is used up now. A
+    new password ends every session of this person; the page that sets it signs in anew."""
     changed = user.has_usable_password()
     user.set_password(password)
     user.save(update_fields=["password"])
+    sessions_end(user=user)
     LoginToken.objects.filter(user=user, purpose=LoginToken.Purpose.INVITATION, used_at__isnull=True).update(
         used_at=timezone.now()
     )
@@ -193,6 +214,7 @@ def login_card_revoke_all(*, actor: User, user: User) -> int:
         revoked_at=timezone.now()
     )
     if count:
+        sessions_end(user=user)
         audit(actor=actor, action="login_card_revoked", target=user, cards=count)
     return count
 

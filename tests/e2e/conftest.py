@@ -39,6 +39,7 @@ from tests.e2e.support import (
     Visitor,
     new_context,
     orm_beside_playwright,
+    policy_problems,
 )
 
 
@@ -233,6 +234,9 @@ def visitor(browser, server, django_db_blocker, request) -> Iterator[Visitor]:
         with django_db_blocker.unblock():
             yield Visitor(server=server, context=context, page=context.new_page())
             connection.set_schema_to_public()
+        assert not policy_problems(context), "The Content-Security-Policy blocks:\n" + "\n".join(
+            policy_problems(context)
+        )
     finally:
         context.close()
 
@@ -248,5 +252,7 @@ def device(browser) -> Iterator[Callable[..., Page]]:
         return context.new_page()
 
     yield open_device
+    problems = [problem for context in contexts for problem in policy_problems(context)]
     for context in contexts:
         context.close()
+    assert not problems, "The Content-Security-Policy blocks:\n" + "\n".join(problems)

@@ -23,6 +23,7 @@ from django_tenants.utils import schema_context
 
 from helpdesk.accounts.models import RequesterKind, Role, User
 from tenants.models import CareOrganisation, Domain
+from tests.e2e.policy_watch import PolicyWatch
 from tests.signing_in import session_key, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +189,13 @@ def new_context(browser, *, width: str = "wide", javascript: bool = True):
         accept_downloads=True,
     )
     context.set_default_timeout(10_000)
+    context.policy_watch = PolicyWatch().attach(context)
     return context
+
+
+def policy_problems(context) -> list[str]:
+    """What the Content-Security-Policy blocked or would block on the context's pages so far."""
+    return context.policy_watch.problems
 
 
 def pending_organisation():

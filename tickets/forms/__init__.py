@@ -12,6 +12,7 @@ from tickets.forms.asking import (
 )
 from tickets.forms.common import (
     MESSAGE_MAX_LENGTH,
+    query_id,
 )
 from tickets.forms.duty import (
     MAX_DUTY_HOURS,
@@ -64,4 +65,5 @@ __all__ = [
     "RequesterReplyForm",
     "ResolveForm",
     "SavedReplyForm",
+    "query_id",
 ]

@@ -10,6 +10,7 @@ conversation and photos), `escalation` (the professionals), `duty` and `preferen
 from tickets.errors import (
     DutyOverlap,
     InvalidTransition,
+    NotTheAsker,
     ResolveRefused,
     TicketAlreadyClaimed,
     TicketCapReached,
@@ -48,6 +49,7 @@ from tickets.services.questions import (
     ticket_claim,
     ticket_close,
     ticket_create,
+    ticket_follow_link_send,
     ticket_mark_read,
     ticket_record_view,
     ticket_release,
@@ -62,6 +64,7 @@ from tickets.services.questions import (
 __all__ = [
     "DutyOverlap",
     "InvalidTransition",
+    "NotTheAsker",
     "ResolveRefused",
     "TicketAlreadyClaimed",
     "TicketCapReached",
@@ -86,6 +89,7 @@ __all__ = [
     "ticket_close",
     "ticket_create",
     "ticket_escalate",
+    "ticket_follow_link_send",
     "ticket_hand_back",
     "ticket_mark_read",
     "ticket_mark_worry",

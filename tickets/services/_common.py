@@ -11,7 +11,7 @@ from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import Role
 from helpdesk.tenancy import current_organisation
 from tickets import hooks
-from tickets.errors import TicketCapReached, TicketWithProfessionals
+from tickets.errors import NotTheAsker, TicketCapReached, TicketWithProfessionals
 from tickets.models import OPEN_STATUSES, Status, Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -90,6 +90,13 @@ def _check_tier(ticket: Ticket, actor: User | None) -> None:
     """While the professionals have a question, volunteers follow it and add notes, nothing more."""
     if ticket.is_with_professionals and actor is not None and actor.role == Role.VOLUNTEER:
         raise TicketWithProfessionals("The professionals work this question now.")
+
+
+def _check_asker(ticket: Ticket, actor: User | None) -> None:
+    """The asker's own actions: `actor` is None (opened with the link or the contact check) or the
+    question's requester, never a helper standing in for them."""
+    if actor is not None and actor.pk != ticket.requester_id:
+        raise NotTheAsker("Only the asker says this.")
 
 
 def _check_cap(actor: User) -> None:

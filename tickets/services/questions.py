@@ -38,6 +38,7 @@ from tickets.models import (
 from tickets.services._common import (
     _assign,
     _change_status,
+    _check_asker,
     _check_cap,
     _check_tier,
     _event,
@@ -286,6 +287,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
     A solved question closes; one a helper is on becomes solved, and its helper still picks the
     cause. `Ticket.can_say_solved` is the rule, the same one the requester's page asks.
     """
+    _check_asker(ticket, actor)
     ticket = _locked(ticket)
     if not ticket.can_say_solved:
         return ticket
@@ -304,6 +306,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
 @transaction.atomic
 def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket:
     """The requester says "I still need help": the question goes back to its helpers."""
+    _check_asker(ticket, actor)
     ticket = _locked(ticket)
     if not ticket.can_ask_again:
         return ticket
@@ -311,6 +314,17 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
     _save(ticket)
     audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
     return ticket
+
+
+def ticket_follow_link_send(*, ticket: Ticket, actor: User | None = None) -> bool:
+    """E-mails the link that opens the question to the address given with it, again (for an asker
+    whose number-and-contact check is paused). Returns whether there is an address to send to;
+    the page says the same either way."""
+    if not ticket.contact_email:
+        return False
+    delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
+    audit(actor=actor, action="ticket_follow_link_sent", target=ticket, reference=ticket.reference)
+    return True
 
 
 def ticket_mark_read(*, ticket: Ticket, user: User) -> None:

@@ -33,7 +33,7 @@ from helpdesk import throttle
 from helpdesk.tenancy import current_organisation
 from tenants.models import Product
 from tickets import hooks, services
-from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm
+from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm, query_id
 from tickets.models import Channel, ContactMethod, OnBehalfRelation, Ticket
 from tickets.uploads import CleanPhoto
 from tickets.views.requester import OPENED_KEY
@@ -208,9 +208,13 @@ def ask_start(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     chosen = request.GET.get("product", "")
     products = current_organisation().active_products()
+    # An instruction's "Ask a person after all" names the product by its slug; older links by id.
+    chosen_id = query_id(request.GET, "product")
     product = None
-    if chosen:
-        product = products.filter(pk=int(chosen)).first() if chosen.isdigit() else products.filter(slug=chosen).first()
+    if chosen_id is not None:
+        product = products.filter(pk=chosen_id).first()
+    elif chosen:
+        product = products.filter(slug=chosen).first()
     if product is not None:
         _save(request, product=product.pk, done=[STEPS[0]])
         return redirect("tickets:ask_step", step=STEPS[1])

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tickets import permissions, services
 from tickets.forms import PhotoForm
 from tickets.models import Attachment, Ticket
-from tickets.views.requester import _opened, follow_context
+from tickets.views.requester import _actor, _opened, follow_context
 from tickets.views.staff import detail_context
 
 
@@ -44,7 +44,7 @@ def photo_add(request: HttpRequest, number: int) -> HttpResponse:
     try:
         services.attachment_add(
             ticket=ticket,
-            actor=request.user if request.user.is_authenticated else None,
+            actor=request.user if staff else _actor(request, ticket),
             photo=form.cleaned_data["photo"],
         )
     except services.TicketClosed:

@@ -29,6 +29,7 @@ from tickets.forms import (
     ReplyForm,
     ResolveForm,
     SavedReplyForm,
+    query_id,
 )
 from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
 from tickets.selectors import QueueFilters, calls_for, events_for, messages_for, queue_for, resolve_refusal
@@ -143,8 +144,8 @@ def _with_saved_reply(request: HttpRequest, number: int) -> HttpResponse:
         messages.error(request, WITH_PROFESSIONALS)
         return back_to_ticket(ticket)
     typed = request.POST.get("body", "")
-    saved = request.POST.get("saved", "")
-    chosen = SavedReply.objects.filter(pk=int(saved)).first() if saved.isdigit() else None
+    saved = query_id(request.POST, "saved")
+    chosen = SavedReply.objects.filter(pk=saved).first() if saved is not None else None
     if chosen is not None:
         typed = f"{typed.rstrip()}\n\n{chosen.body}" if typed.strip() else chosen.body
     reply_form = ReplyForm(initial={"body": typed})
