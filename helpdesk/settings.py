@@ -132,6 +132,17 @@ DATABASES = {"default": env.db_url("DATABASE_URL", engine="django_tenants.postgr
 # A Unix socket folder comes percent-encoded in the URL's host part (postgres://user@%2Fpath/db).
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Django's psycopg connection pool, one per process: a request borrows a connection and gives it
+# back at its end. django-tenants sets `search_path` on every cursor it hands out, so a borrowed
+# connection never keeps the schema of the request before (tests/test_connection_pool.py).
+if env.bool("DB_POOL", default=False):
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("DB_POOL and DB_CONN_MAX_AGE exclude each other: leave DB_CONN_MAX_AGE at 0.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="helpdesk_test")}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
