@@ -185,10 +185,10 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django_tenants.clone import CloneSchema
 
     # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
+    from tenants.cloning import schema_clone
     from tenants.models import Product
 
     results = Results(organisations=organisations)
@@ -218,7 +218,7 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
         cloned, migrated = f"bench_clone_{index}", f"bench_migrate_{index}"
 
         def clone_one(target: str = cloned) -> None:
-            CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, target, "DATA")
+            schema_clone(source=settings.TENANT_BASE_SCHEMA, target=target)
             connection.set_schema_to_public()
 
         def migrate_one(target: str = migrated) -> None:

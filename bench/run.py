@@ -109,7 +109,7 @@ closest ranks, so with 10 runs it lies between the two slowest. Peak RSS is the 
 (Django and psycopg), not PostgreSQL. Run it with `make bench`; each run adds a row below.
 
 The comparison builds the same tenant schema two ways, {len(results.clone.samples)} times each: cloning
-the template (`CloneSchema`, DATA mode), and `CREATE SCHEMA` followed by every tenant migration
+the template (`tenants.cloning.schema_clone`), and `CREATE SCHEMA` followed by every tenant migration
 (`migrate_schemas --schema=<name> --tenant`). The benchmark checks that both end with the same tables.
 
 {HISTORY_START}
