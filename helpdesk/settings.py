@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Sessions live in each organisation's schema; `...backends.cached_db` also keeps them in Redis
+# (keys carry the schema), so a request reads its session without the database (docs/scaling.md).
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+if SESSION_ENGINE not in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
+    raise ImproperlyConfigured("SESSION_ENGINE must be ...backends.db or ...backends.cached_db.")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

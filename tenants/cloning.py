@@ -25,6 +25,8 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from psycopg import sql
 
+from tenants.citus import citus_version
+
 # An index's definition without its name and table's schema, to match a copy with its original.
 INDEX_SHAPE = (
     "SELECT t.relname, i.relname, con.conname,"
@@ -87,6 +89,11 @@ def schema_clone(*, source: str, target: str) -> None:
         def run(statement: sql.Composable) -> None:
             cursor.execute(statement.as_string(cursor.connection))
 
+        if citus_version(cursor) is not None:
+            # On Citus the new schema is a distributed schema: its tables live together on one
+            # worker. One connection per worker for this transaction's DDL and rows.
+            cursor.execute("SET LOCAL citus.enable_schema_based_sharding = on")
+            cursor.execute("SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
         run(sql.SQL("CREATE SCHEMA {}").format(dst))
         run(sql.SQL("SET LOCAL search_path = {}, public").format(dst))
         for table in tables:
