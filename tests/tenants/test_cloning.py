@@ -28,8 +28,6 @@ def _catalogue(schema: str) -> dict[str, list[tuple]]:
             " WHERE con.connamespace = %s::regnamespace",
             "indexes": "SELECT tablename, indexname, replace(indexdef, %s, 'SCHEMA') FROM pg_indexes"
             " WHERE schemaname = %s",
-            "rows": "SELECT c.relname, c.reltuples >= 0 FROM pg_class c WHERE c.relnamespace = %s::regnamespace"
-            " AND c.relkind IN ('r', 'S')",
         }
         found = {}
         for name, query in queries.items():
