@@ -6,7 +6,7 @@ measure, at that size:
 
 - `migrate_all` when no migration is new (each schema is checked in one query and skipped), and
   for comparison the old way, every schema migrated one after another (`--every-schema --jobs 1`);
-- a real migration: the last tickets migration (indexes on the questions table) is unapplied in
+- a real migration: the latest tickets migration (one that adds indexes) is unapplied in
   every organisation and the template, then `migrate_all` applies it again everywhere, in parallel
   processes (one per core) and, with `--serial-too`, one schema after another;
 - every beat task that goes through the organisations one by one, each run a few times.
@@ -35,8 +35,7 @@ ORGANISATIONS = 500
 MEASURE_AT = 200
 TASK_RUNS = 3
 BENCH_DATABASE = "helpdesk_bench_organisations"
-STEP_BACK = ("tickets", "0004_ticket_queue_indexes")
-STEP_BACK_INDEXES = ("ticket_open_queue", "ticket_status_queue")  # what STEP_BACK adds
+STEP_BACK_APP = "tickets"  # its latest migration is the real migration measured; it must add indexes only
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -68,6 +67,7 @@ class OrganisationResults:
     migrate_all_empty: float = 0.0
     migrate_all_nothing_new: Figures = field(default_factory=lambda: Figures(()))
     migrate_every_schema_serial: float = 0.0
+    step_back: str = ""
     unapply_seconds: float = 0.0
     real_migration_parallel: float = 0.0
     real_migration_serial: float | None = None
@@ -102,8 +102,22 @@ def _schemas() -> list[str]:
     return [settings.TENANT_BASE_SCHEMA, *active_organisations().values_list("schema_name", flat=True)]
 
 
-def _step_back_everywhere() -> float:
-    """Undoes STEP_BACK in the template and every organisation, as if it were new: drops the two
+def step_back_target() -> tuple[tuple[str, str], tuple[str, ...]]:
+    """The latest migration of STEP_BACK_APP and the names of the indexes it adds."""
+    # Imported here: bench.run sets Django up only after reading its arguments.
+    from django.db import migrations
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None).graph
+    (leaf,) = [node for node in graph.leaf_nodes() if node[0] == STEP_BACK_APP]
+    operations = graph.nodes[leaf].operations
+    if not operations or not all(isinstance(op, migrations.AddIndex) for op in operations):
+        raise RuntimeError(f"{leaf} does more than add indexes; choose another migration to measure")
+    return leaf, tuple(op.index.name for op in operations)
+
+
+def _step_back_everywhere(target: tuple[str, str], indexes: tuple[str, ...]) -> float:
+    """Undoes `target` in the template and every organisation, as if it were new: drops the
     indexes it adds and forgets that it ran, in plain SQL (what its reverse does, without
     Django building its migration state once per schema)."""
     # Imported here: bench.run sets Django up only after reading its arguments.
@@ -112,16 +126,13 @@ def _step_back_everywhere() -> float:
     def step_back() -> None:
         with connection.cursor() as cursor:
             for schema in _schemas():
-                indexes = ", ".join(f'"{schema}"."{index}"' for index in STEP_BACK_INDEXES)
-                cursor.execute(f"DROP INDEX {indexes}")
-                cursor.execute(
-                    f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', list(STEP_BACK)
-                )
+                cursor.execute("DROP INDEX " + ", ".join(f'"{schema}"."{index}"' for index in indexes))
+                cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', list(target))
 
     return timed(step_back)
 
 
-def _check_stepped_forward() -> None:
+def _check_stepped_forward(indexes: tuple[str, ...]) -> None:
     """Every schema has the indexes again, or the real migration did not run everywhere."""
     # Imported here: bench.run sets Django up only after reading its arguments.
     from django.db import connection
@@ -129,10 +140,10 @@ def _check_stepped_forward() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_indexes WHERE schemaname = ANY(%s) AND indexname = ANY(%s)",
-            [_schemas(), list(STEP_BACK_INDEXES)],
+            [_schemas(), list(indexes)],
         )
         found = cursor.fetchone()[0]
-    expected = len(_schemas()) * len(STEP_BACK_INDEXES)
+    expected = len(_schemas()) * len(indexes)
     if found != expected:
         raise RuntimeError(f"the real migration left {expected - found} indexes missing")
 
@@ -151,15 +162,17 @@ def measure(results: OrganisationResults, *, serial_too: bool, say: Callable[[st
     results.migrate_every_schema_serial = _migrate_all(every_schema=True, jobs=1)
     say(f"  migrate_all, every schema one after another: {results.migrate_every_schema_serial:.2f} s")
 
-    results.unapply_seconds = _step_back_everywhere()
-    say(f"  unapplied {STEP_BACK[1]} everywhere: {results.unapply_seconds:.2f} s")
+    target, indexes = step_back_target()
+    results.step_back = ".".join(target)
+    results.unapply_seconds = _step_back_everywhere(target, indexes)
+    say(f"  unapplied {results.step_back} everywhere: {results.unapply_seconds:.2f} s")
     results.real_migration_parallel = _migrate_all(jobs=results.jobs)
-    _check_stepped_forward()
+    _check_stepped_forward(indexes)
     say(f"  real migration, {results.jobs} at once: {results.real_migration_parallel:.2f} s")
     if serial_too:
-        _step_back_everywhere()
+        _step_back_everywhere(target, indexes)
         results.real_migration_serial = _migrate_all(jobs=1)
-        _check_stepped_forward()
+        _check_stepped_forward(indexes)
         say(f"  real migration, one after another: {results.real_migration_serial:.2f} s")
 
     for path, label in BEAT_TASKS:
@@ -282,12 +295,12 @@ load average {load:.2f} at the start (a shared machine, busy with other work).
 | on the empty database (public and the template) | {_s(results.migrate_all_empty)} |
 | nothing new, the schemas checked and skipped (median of 3) | {_s(results.migrate_all_nothing_new.median)} |
 | every schema migrated one after another, as before (`--every-schema --jobs 1`) | {_s(results.migrate_every_schema_serial)} |
-| a real migration (`{STEP_BACK[0]}.{STEP_BACK[1]}`) in every schema, {results.jobs} at once | {_s(results.real_migration_parallel)} |
+| a real migration (`{results.step_back}`) in every schema, {results.jobs} at once | {_s(results.real_migration_parallel)} |
 
-The real migration is the last tickets migration (indexes on the questions table), unapplied
-first in the template and all {at} organisations (its two indexes dropped and its row in
+The real migration is the latest tickets migration (it adds indexes), unapplied
+first in the template and all {at} organisations (its indexes dropped and its row in
 `django_migrations` deleted, in plain SQL: {_s(results.unapply_seconds)} s), then applied again by
-`migrate_all`, which the benchmark checks by finding both indexes in every schema.{serial} With nothing new, `migrate_all` still migrates public
+`migrate_all`, which the benchmark checks by finding its indexes in every schema.{serial} With nothing new, `migrate_all` still migrates public
 (Django's own check of every app) and then reads every schema's `django_migrations` in one query.
 
 **The beat tasks at {at} organisations** (each run {TASK_RUNS} times, through Celery's `apply`, in this process).
