@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import platform
 import random
 import sys
@@ -33,7 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.provisioning import Figures, peak_rss_mb
+from bench.provisioning import Figures, history_rows, peak_rss_mb
 
 ORGANISATIONS = 200
 ENTRIES = 20_000
@@ -378,10 +377,7 @@ def history_row(results: EscalationResults, today: dt.date, where: str) -> str:
 
 
 def earlier_rows(text: str) -> list[str]:
-    if HISTORY_START not in text or HISTORY_END not in text:
-        return []
-    block = text.split(HISTORY_START, 1)[1].split(HISTORY_END, 1)[0]
-    return [line for line in block.splitlines() if line.startswith("| 2")]
+    return history_rows(text, HISTORY_START, HISTORY_END)
 
 
 def _plan_summary(plan: str) -> str:
@@ -461,13 +457,14 @@ load average {load:.2f} at the start; seeding took {results.seed_seconds:.1f} s.
 """
 
 
-def _marker(edge: str) -> str:
-    return f"<!-- bench:section:{SECTION}:{edge} -->"
+def _marker(edge: str, name: str = SECTION) -> str:
+    return f"<!-- bench:section:{name}:{edge} -->"
 
 
-def write_section(text: str, body: str) -> str:
-    """The page with this benchmark's section replaced, or added at the end; the rest unchanged."""
-    start, end = _marker("start"), _marker("end")
+def write_section(text: str, body: str, name: str = SECTION) -> str:
+    """The page with a benchmark's section (this one's unless named) replaced, or added at the end;
+    the rest unchanged."""
+    start, end = _marker("start", name), _marker("end", name)
     block = f"{start}\n{body.strip()}\n{end}\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)
@@ -478,7 +475,7 @@ def write_section(text: str, body: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     # Imported here: bench.run imports this module for `make bench`.
-    from bench.run import _environment, machine
+    from bench.run import start
 
     parser = argparse.ArgumentParser(prog="python -m bench.escalations")
     parser.add_argument("--organisations", type=int, default=ORGANISATIONS)
@@ -489,16 +486,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
 
-    _environment()
-    load = os.getloadavg()[0]
-    import django
-
-    django.setup()
+    load, today, where = start()
     # Imported here: only now is Django set up.
     from bench import provisioning
 
-    today, where = dt.date.today(), machine()
-    print(f"[bench] {where}, load average {load:.2f} at the start")
     with provisioning.bench_database(BENCH_DATABASE) as name:
         print(f"[bench] database {name}: fresh")
         results = run(

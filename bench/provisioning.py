@@ -139,10 +139,45 @@ def _table_count(schema: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _timed(action: Callable[[], object]) -> float:
+def timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def organisation_add(index: int, products: list) -> tuple[float, float]:
+    """Adds organisation number `index` as the portal does; the seconds to create and to provision."""
+    from django.db import connection
+
+    # Imported here: bench.run sets Django up only after reading its arguments.
+    from tenants.models import CareOrganisation
+    from tenants.services import organisation_create, organisation_provision
+
+    slug = f"bench-{index + 1:02d}"
+    started = time.perf_counter()
+    organisation = organisation_create(
+        actor=None,
+        name=f"Benchmark zorggroep {index + 1}",
+        slug=slug,
+        reference_prefix=_prefix(index),
+        manager_email=f"manager@{slug}.example",
+        products=products,
+    )
+    created = time.perf_counter()
+    organisation = organisation_provision(organisation_id=organisation.pk)
+    done = time.perf_counter()
+    connection.set_schema_to_public()
+    if organisation.status != CareOrganisation.Status.ACTIVE:
+        raise RuntimeError(f"{slug} did not become active: {organisation.provisioning_error}")
+    return created - started, done - created
+
+
+def history_rows(text: str, start: str, end: str) -> list[str]:
+    """The dated rows of a history table on the page, between its two markers."""
+    if start not in text or end not in text:
+        return []
+    block = text.split(start, 1)[1].split(end, 1)[0]
+    return [line for line in block.splitlines() if line.startswith("| 2")]
 
 
 def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], None] = print) -> Results:
@@ -150,12 +185,11 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django_tenants.clone import CloneSchema
 
     # Imported here: bench.run sets Django up only after reading its arguments.
     from demo.load import products_ensure
-    from tenants.models import CareOrganisation, Product
-    from tenants.services import organisation_create, organisation_provision
+    from tenants.cloning import schema_clone
+    from tenants.models import Product
 
     results = Results(organisations=organisations)
     with connection.cursor() as cursor:
@@ -163,32 +197,17 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
         results.server_version = str(cursor.fetchone()[0]).split(" ")[0]
 
     say("migrate_all on an empty database ...")
-    results.migrate_all_seconds = _timed(lambda: call_command("migrate_all", verbosity=0, stdout=io.StringIO()))
+    results.migrate_all_seconds = timed(lambda: call_command("migrate_all", verbosity=0, stdout=io.StringIO()))
     products_ensure()
     products = list(Product.objects.filter(slug__in=["beeldbel-tablet", "persoonlijk-alarm"]))
 
     create: list[float] = []
     provision: list[float] = []
     for index in range(organisations):
-        slug = f"bench-{index + 1:02d}"
-        started = time.perf_counter()
-        organisation = organisation_create(
-            actor=None,
-            name=f"Benchmark zorggroep {index + 1}",
-            slug=slug,
-            reference_prefix=_prefix(index),
-            manager_email=f"manager@{slug}.example",
-            products=products,
-        )
-        created = time.perf_counter()
-        organisation = organisation_provision(organisation_id=organisation.pk)
-        done = time.perf_counter()
-        connection.set_schema_to_public()
-        if organisation.status != CareOrganisation.Status.ACTIVE:
-            raise RuntimeError(f"{slug} did not become active: {organisation.provisioning_error}")
-        create.append(created - started)
-        provision.append(done - created)
-        say(f"  organisation {index + 1:2d}/{organisations}: {done - started:.3f} s")
+        created, provisioned = organisation_add(index, products)
+        create.append(created)
+        provision.append(provisioned)
+        say(f"  organisation {index + 1:2d}/{organisations}: {created + provisioned:.3f} s")
     results.create = Figures(tuple(create))
     results.provision = Figures(tuple(provision))
     results.total = Figures(tuple(a + b for a, b in zip(create, provision, strict=True)))
@@ -199,7 +218,7 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
         cloned, migrated = f"bench_clone_{index}", f"bench_migrate_{index}"
 
         def clone_one(target: str = cloned) -> None:
-            CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, target, "DATA")
+            schema_clone(source=settings.TENANT_BASE_SCHEMA, target=target)
             connection.set_schema_to_public()
 
         def migrate_one(target: str = migrated) -> None:
@@ -208,8 +227,8 @@ def run(*, organisations: int = 10, schema_runs: int = 5, say: Callable[[str], N
             call_command("migrate_schemas", schema_name=target, tenant=True, interactive=False, verbosity=0)
             connection.set_schema_to_public()
 
-        clone.append(_timed(clone_one))
-        migrate.append(_timed(migrate_one))
+        clone.append(timed(clone_one))
+        migrate.append(timed(migrate_one))
         say(f"  schema {index + 1}/{schema_runs}: clone {clone[-1]:.3f} s, migrations {migrate[-1]:.3f} s")
     results.clone = Figures(tuple(clone))
     results.migrate = Figures(tuple(migrate))

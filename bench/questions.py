@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bench.provisioning import Figures, peak_rss_mb
+from bench.provisioning import Figures, history_rows, peak_rss_mb
 
 SMALL, LARGE = 1_000, 100_000
 MAX_RATIO = 1.5
@@ -796,10 +796,7 @@ def history_row(results: QuestionResults, today: Any, where: str) -> str:
 
 
 def earlier_rows(text: str) -> list[str]:
-    if HISTORY_START not in text or HISTORY_END not in text:
-        return []
-    block = text.split(HISTORY_START, 1)[1].split(HISTORY_END, 1)[0]
-    return [line for line in block.splitlines() if line.startswith("| 2")]
+    return history_rows(text, HISTORY_START, HISTORY_END)
 
 
 def _rows(page: Page) -> str:

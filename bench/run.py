@@ -1,12 +1,14 @@
 """`make bench`: measure, and record the figures in docs/benchmarks.md.
 
-Five benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
+Six benchmarks: how long adding a care organisation takes (`bench/provisioning.py`), whether
 the volunteers' queue and the question page stay fast with 100,000 questions (`bench/questions.py`),
 whether the professionals' queue over 200 organisations' 20,000 escalated questions answers in
 one list query per page (`bench/escalations.py`), how the monthly report builds at 10,000
 questions a month, the dashboard at 100,000 and the fan-out over 200 organisations
-(`bench/reporting.py`), and whether suggestions while asking and the instruction page stay under
-50 ms with 5,000 instructions (`bench/knowledgebase.py`).
+(`bench/reporting.py`), whether suggestions while asking and the instruction page stay under
+50 ms with 5,000 instructions (`bench/knowledgebase.py`), and what deployments, a real migration,
+the beat tasks and adding one more cost with hundreds of organisations in one database
+(`bench/organisations.py`).
 Each runs on the server DATABASE_URL points at (the embedded PostgreSQL under `make bench`), in a
 database of its own, `helpdesk_bench`, which it creates first and drops at the end. Each writes
 its own section of the page, between its markers, and leaves the rest of the page as it was.
@@ -23,11 +25,11 @@ import platform
 import sys
 from pathlib import Path
 
-from bench.provisioning import Figures, Results
+from bench.provisioning import Figures, Results, history_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("provisioning", "questions", "escalations", "reporting", "knowledgebase")
+BENCHMARKS = ("provisioning", "questions", "escalations", "reporting", "knowledgebase", "organisations")
 HISTORY_START = "<!-- bench:history:start -->"
 HISTORY_END = "<!-- bench:history:end -->"
 HISTORY_HEADER = (
@@ -59,6 +61,18 @@ def machine() -> str:
     return f"{cores} cores{f' ({model})' if model else ''}, {memory_gb:.0f} GB RAM, {platform.machine()}"
 
 
+def start() -> tuple[float, dt.date, str]:
+    """Sets a benchmark run up: the environment, Django; the load average, the day and the machine."""
+    _environment()
+    load = os.getloadavg()[0]
+    import django
+
+    django.setup()
+    today, where = dt.date.today(), machine()
+    print(f"[bench] {where}, load average {load:.2f} at the start")
+    return load, today, where
+
+
 def _s(value: float) -> str:
     return f"{value:.3f}"
 
@@ -76,10 +90,7 @@ def history_row(results: Results, today: dt.date, where: str) -> str:
 
 
 def _earlier_rows(text: str) -> list[str]:
-    if HISTORY_START not in text or HISTORY_END not in text:
-        return []
-    block = text.split(HISTORY_START, 1)[1].split(HISTORY_END, 1)[0]
-    return [line for line in block.splitlines() if line.startswith("| 2")]
+    return history_rows(text, HISTORY_START, HISTORY_END)
 
 
 def provisioning_section(results: Results, today: dt.date, where: str, earlier: list[str], load: float) -> str:
@@ -98,7 +109,7 @@ closest ranks, so with 10 runs it lies between the two slowest. Peak RSS is the 
 (Django and psycopg), not PostgreSQL. Run it with `make bench`; each run adds a row below.
 
 The comparison builds the same tenant schema two ways, {len(results.clone.samples)} times each: cloning
-the template (`CloneSchema`, DATA mode), and `CREATE SCHEMA` followed by every tenant migration
+the template (`tenants.cloning.schema_clone`), and `CREATE SCHEMA` followed by every tenant migration
 (`migrate_schemas --schema=<name> --tenant`). The benchmark checks that both end with the same tables.
 
 {HISTORY_START}
@@ -239,6 +250,20 @@ def _run_knowledgebase(
     return knowledgebase.section(results, today, where, knowledgebase.earlier_rows(text), load), results.passes
 
 
+def _run_organisations(
+    args: argparse.Namespace, today: dt.date, where: str, load: float, text: str
+) -> tuple[str, bool]:
+    # Imported here: bench.run sets Django up only after reading its arguments.
+    from bench import organisations, provisioning
+
+    with provisioning.bench_database(organisations.BENCH_DATABASE) as name:
+        print(f"[bench] database {name}: fresh")
+        results = organisations.run()
+    print(f"[bench] database {name}: dropped")
+    print("[bench] organisations: " + ("within the targets" if results.passes else "NOT within the targets"))
+    return organisations.section(results, today, where, organisations.earlier_rows(text), load), results.passes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark; the page keeps the other's figures")
@@ -253,13 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
 
-    _environment()
-    load = os.getloadavg()[0]
-    import django
-
-    django.setup()
-    today, where = dt.date.today(), machine()
-    print(f"[bench] {where}, load average {load:.2f} at the start")
+    load, today, where = start()
     text = DOC.read_text() if DOC.is_file() else ""
     sections: dict[str, str] = {}
     passes = True
@@ -276,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "knowledgebase"):
         sections["knowledgebase"], knowledgebase_pass = _run_knowledgebase(args, today, where, load, text)
         passes = passes and knowledgebase_pass
+
+    if args.only in (None, "organisations"):
+        sections["organisations"], organisations_pass = _run_organisations(args, today, where, load, text)
+        passes = passes and organisations_pass
     if not args.no_write:
         DOC.write_text(page(text, sections))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")

@@ -18,7 +18,7 @@ PRIORITY_RANK = {"urgent": 0, "normal": 1}
 
 class EscalationEntry(models.Model):
     organisation = models.ForeignKey("tenants.CareOrganisation", on_delete=models.CASCADE, related_name="escalations")
-    ticket_id = models.PositiveIntegerField()
+    ticket_id = models.PositiveBigIntegerField()
     number = models.PositiveIntegerField()
     reference = models.CharField(max_length=20)
     subject = models.CharField(max_length=200)
@@ -31,7 +31,7 @@ class EscalationEntry(models.Model):
     asked_at = models.DateTimeField()
     escalated_at = models.DateTimeField()
     # The professional who took it over: their public account, and their name for the list.
-    taken_by_id = models.PositiveIntegerField(null=True, blank=True)
+    taken_by_id = models.PositiveBigIntegerField(null=True, blank=True)
     taken_by_name = models.CharField(max_length=150, blank=True)
     updated_at = models.DateTimeField()
 
@@ -71,8 +71,8 @@ class AdviceRequest(models.Model):
     organisation = models.ForeignKey(
         "tenants.CareOrganisation", on_delete=models.CASCADE, related_name="advice_requests"
     )
-    thread_id = models.PositiveIntegerField()
-    ticket_id = models.PositiveIntegerField()
+    thread_id = models.PositiveBigIntegerField()
+    ticket_id = models.PositiveBigIntegerField()
     number = models.PositiveIntegerField()
     reference = models.CharField(max_length=20)
     product = models.ForeignKey("tenants.Product", on_delete=models.PROTECT, related_name="+")

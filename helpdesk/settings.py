@@ -140,6 +140,17 @@ DATABASES = {"default": env.db_url("DATABASE_URL", engine="django_tenants.postgr
 # A Unix socket folder comes percent-encoded in the URL's host part (postgres://user@%2Fpath/db).
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Django's psycopg connection pool, one per process: a request borrows a connection and gives it
+# back at its end. django-tenants sets `search_path` on every cursor it hands out, so a borrowed
+# connection never keeps the schema of the request before (tests/test_connection_pool.py).
+if env.bool("DB_POOL", default=False):
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("DB_POOL and DB_CONN_MAX_AGE exclude each other: leave DB_CONN_MAX_AGE at 0.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="helpdesk_test")}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -205,6 +216,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Sessions live in each organisation's schema; `...backends.cached_db` also keeps them in Redis
+# (keys carry the schema), so a request reads its session without the database (docs/scaling.md).
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+if SESSION_ENGINE not in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
+    raise ImproperlyConfigured("SESSION_ENGINE must be ...backends.db or ...backends.cached_db.")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -12,9 +12,12 @@ from django.template import loader
 
 
 def health(request: HttpRequest) -> HttpResponse:
+    """The schema the database itself answered from (its `current_schema()`, not what the
+    connection object believes), so a probe sees a connection that kept another host's schema."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+    return JsonResponse({"status": "ok", "schema": schema})
 
 
 @cache

@@ -95,7 +95,7 @@ class AskFlow(models.Model):
 class FlowSuggestion(models.Model):
     flow = models.ForeignKey(AskFlow, on_delete=models.CASCADE, related_name="suggestions")
     source = models.CharField(max_length=10, choices=Source.choices)
-    instruction_id = models.PositiveIntegerField()
+    instruction_id = models.PositiveBigIntegerField()
     opened = models.BooleanField(default=False)
     solved = models.BooleanField(default=False)
 
@@ -116,7 +116,7 @@ class Feedback(models.Model):
     """One answer to "Heeft dit geholpen?"."""
 
     source = models.CharField(max_length=10, choices=Source.choices)
-    instruction_id = models.PositiveIntegerField()
+    instruction_id = models.PositiveBigIntegerField()
     product = models.ForeignKey("tenants.Product", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
     helped = models.BooleanField()
@@ -129,7 +129,7 @@ class Feedback(models.Model):
 
 class ViewCount(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
-    instruction_id = models.PositiveIntegerField()
+    instruction_id = models.PositiveBigIntegerField()
     product = models.ForeignKey("tenants.Product", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
     views = models.PositiveIntegerField(default=0)

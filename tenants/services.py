@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists, tenant_context
 
 from helpdesk.accounts.audit import audit
@@ -21,6 +20,7 @@ from helpdesk.accounts.models import AuditEvent, Role, User
 from helpdesk.accounts.services import invitation_send
 from helpdesk.tasks import delay_on_commit
 from tenants import tasks
+from tenants.cloning import schema_clone
 from tenants.models import CareOrganisation, Domain, Product
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def _schema_ensure(organisation: CareOrganisation) -> None:
         return  # an earlier run got this far
     if not schema_exists(settings.TENANT_BASE_SCHEMA):
         raise ProvisioningError("The template schema is missing: run `manage.py migrate_all`.")
-    CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
+    schema_clone(source=settings.TENANT_BASE_SCHEMA, target=organisation.schema_name)
 
 
 def organisation_provision(*, organisation_id: int) -> CareOrganisation:

@@ -71,8 +71,13 @@ def _fast_password_hashing():
 def django_db_setup(django_test_environment, django_db_blocker):
     from django.test.utils import setup_databases, teardown_databases
 
+    # TEST_KEEPDB=1 uses a database that exists already (a Citus cluster's, set up with its workers)
+    # and keeps it afterwards.
+    keepdb = os.environ.get("TEST_KEEPDB") == "1"
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set())
+        config = setup_databases(
+            verbosity=0, interactive=False, keepdb=keepdb, aliases={"default"}, serialized_aliases=set()
+        )
         call_command("migrate_all", verbosity=0)
         factories.products_ensure()
         factories.organisation_ready(name="Zorggroep Test A", slug="test-a", prefix="TSA")
@@ -84,7 +89,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        teardown_databases(config, verbosity=0)
+        teardown_databases(config, verbosity=0, keepdb=keepdb)
 
 
 @pytest.fixture
