@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("escalations", "0002_advicerequest"),
+        ("escalations", "0003_alert_preference"),
     ]
 
     operations = [
