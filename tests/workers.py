@@ -56,9 +56,11 @@ def worker_environment(mail_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def start_worker(env: dict[str, str], log: Path, *, purge: bool = True) -> subprocess.Popen:
-    """Starts `celery worker` (one process, the solo pool) and waits until it says it is ready."""
-    command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "solo", "-l", "INFO"]
+def start_worker(
+    env: dict[str, str], log: Path, *, purge: bool = True, pool: tuple[str, ...] | list[str] = ("--pool", "solo")
+) -> subprocess.Popen:
+    """Starts `celery worker` (by default one process, the solo pool) and waits until it is ready."""
+    command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", *pool, "-l", "INFO"]
     # --purge: the embedded Redis keeps its data between runs; a stale message must not run here.
     command += ["--purge"] * purge + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     with log.open("a") as output:
