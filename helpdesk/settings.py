@@ -172,7 +172,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The outbox (docs/decisions.md #11): a message not sent after commit is relayed once it is this
+# The outbox (docs/decisions.md #15): a message not sent after commit is relayed once it is this
 # many seconds old; one sent but not done is sent again after OUTBOX_RESEND_AFTER seconds.
 OUTBOX_RELAY_GRACE = env.int("OUTBOX_RELAY_GRACE", default=10)
 OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=2 * BROKER_VISIBILITY_TIMEOUT)

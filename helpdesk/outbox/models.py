@@ -1,5 +1,5 @@
 """The transactional outbox: a task to send, written in the same transaction as the change that
-asks for it, so a broker that is down loses nothing (decision 11 in docs/decisions.md).
+asks for it, so a broker that is down loses nothing (decision 15 in docs/decisions.md).
 
 The table sits in public and in every organisation's schema: a row lives in the schema whose
 change asked for the task, and the task runs in that schema too.
