@@ -29,7 +29,8 @@ from bench.provisioning import Figures, Results, history_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("provisioning", "questions", "escalations", "reporting", "knowledgebase", "organisations")
+BENCHMARKS = ("provisioning", "questions", "escalations", "reporting", "knowledgebase", "organisations", "load")
+# `make bench` runs all but "load", the ten-minute mixed load, which runs only with `--only load`.
 HISTORY_START = "<!-- bench:history:start -->"
 HISTORY_END = "<!-- bench:history:end -->"
 HISTORY_HEADER = (
@@ -264,6 +265,28 @@ def _run_organisations(
     return organisations.section(results, today, where, organisations.earlier_rows(text), load), results.passes
 
 
+def _run_load(args: argparse.Namespace, today: dt.date, where: str, load: float) -> tuple[str, bool]:
+    # Imported here: bench.run sets Django up only after reading its arguments.
+    from bench import load as mixed_load
+    from bench import provisioning
+
+    with provisioning.bench_database(mixed_load.BENCH_DATABASE) as name:
+        print(f"[bench] database {name}: fresh")
+        results = mixed_load.run(seconds=args.seconds)
+    print(f"[bench] database {name}: dropped")
+    print(
+        f"[bench] load: {results.requests} requests, {len(results.errors)} errors, {results.lost} lost, "
+        f"{results.tasks_not_done} tasks not done, {results.askers_without_mail} askers without e-mail"
+    )
+    for problem in results.errors[:20]:
+        print(f"[bench]   {problem}")
+    for label, figures in mixed_load.figures(results).items():
+        print(
+            f"[bench]   {label:<32} {len(figures.samples):>6}  median {_s(figures.median)} s  p95 {_s(figures.p95)} s"
+        )
+    return mixed_load.section(results, today.isoformat(), where, load), mixed_load.passes(results)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark; the page keeps the other's figures")
@@ -274,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--queries", action="store_true", help="print every query of each page at 100,000")
     parser.add_argument("--report-scale", type=float, default=1.0, help="a share of the reports benchmark's sizes")
+    parser.add_argument("--seconds", type=int, default=600, help="how long the mixed load runs (load)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page breaks its promise")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
@@ -299,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "organisations"):
         sections["organisations"], organisations_pass = _run_organisations(args, today, where, load, text)
         passes = passes and organisations_pass
+    if args.only == "load":
+        sections["load"], load_pass = _run_load(args, today, where, load)
+        passes = passes and load_pass
     if not args.no_write:
         DOC.write_text(page(text, sections))
         print(f"[bench] wrote {DOC.relative_to(ROOT)}")

@@ -1,4 +1,5 @@
-"""The Celery app. Tasks carry the schema they were sent from (tenant-schemas-celery)."""
+"""The Celery app. Tasks carry the schema they were sent from (tenant-schemas-celery), and a task
+sent from the outbox runs once (helpdesk.outbox.once)."""
 
 import os
 from pathlib import Path
@@ -8,7 +9,7 @@ from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
-app = CeleryApp("helpdesk")
+app = CeleryApp("helpdesk", task_cls="helpdesk.outbox.once:OnceTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()  # every installed app's tasks.py
 

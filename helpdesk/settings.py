@@ -55,6 +55,7 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "helpdesk",
+    "helpdesk.outbox",
     "demo",
 ]
 
@@ -63,6 +64,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "helpdesk.outbox",
     "tickets",
     "knowledgebase",
     "reporting",
@@ -151,6 +153,9 @@ if env.bool("DB_POOL", default=False):
         "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
     }
+# A kept connection is tested before a request or task uses it, so a restarted PostgreSQL
+# costs a reconnect instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="helpdesk_test")}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -159,8 +164,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, but a read misses and a write is dropped while it is down (helpdesk/cache.py).
+            "BACKEND": "helpdesk.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
@@ -174,10 +181,29 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message a worker took but never acknowledged (the worker died) goes back to the queue after
+# this many seconds. It must be longer than the longest task (and any countdown), or a task
+# still running is delivered a second time.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (docs/decisions.md #16): a message not sent after commit is relayed once it is this
+# many seconds old; one sent but not done is sent again after OUTBOX_RESEND_AFTER seconds.
+OUTBOX_RELAY_GRACE = env.int("OUTBOX_RELAY_GRACE", default=10)
+OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=2 * BROKER_VISIBILITY_TIMEOUT)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "relay-outbox": {
+        "task": "helpdesk.outbox.tasks.relay_outbox",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
     "purge-expired-login-tokens": {
         "task": "helpdesk.accounts.tasks.purge_expired_tokens",
         "schedule": 60 * 60,

@@ -6,14 +6,8 @@ each test removes what it made.
 
 from __future__ import annotations
 
-import email
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -21,29 +15,12 @@ from django_tenants.utils import schema_context, schema_exists
 
 from helpdesk.accounts.models import AuditEvent, User
 from helpdesk.accounts.services import magic_link_request
-from helpdesk.celery import app as celery_app
 from helpdesk.tasks import current_schema
 from tenants.models import CareOrganisation
 from tenants.services import organisation_create
+from tests.workers import WAIT, sending_for_real, start_worker, stop_worker, wait_for_mail, worker_environment
 
 pytestmark = pytest.mark.worker
-
-ROOT = Path(__file__).resolve().parent.parent
-WAIT = 30  # seconds; a task normally takes well under one
-
-
-def test_database_url() -> str:
-    """The URL of the test database (not the development one), with a socket folder percent-encoded."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db["HOST"] or "", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="module")
@@ -55,38 +32,13 @@ def mail_dir(tmp_path_factory) -> Path:
 def worker(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     """A `celery worker` process for this module's tests; the app here sends instead of running eagerly."""
     with django_db_blocker.unblock():
-        url = test_database_url()
-    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "solo", "-l", "INFO"]
-    # --purge: the embedded Redis keeps its data between runs; a stale message must not run here.
-    command += ["--purge", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + WAIT
-    while "ready." not in log.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
+        env = worker_environment(mail_dir)
+    process = start_worker(env, tmp_path_factory.mktemp("worker-log") / "worker.log")
     try:
-        yield process
+        with sending_for_real():
+            yield process
     finally:
-        celery_app.conf.task_always_eager = eager
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_worker(process)
 
 
 @pytest.fixture
@@ -94,19 +46,6 @@ def committed(django_db_blocker):
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
-
-
-def wait_for_mail(folder: Path, to: str) -> str:
-    """The body of the e-mail to `to` that the worker wrote to the mail folder."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        # The file backend writes one file per connection; here, one message per file.
-        for path in folder.glob("*.log"):
-            message = email.message_from_bytes(path.read_bytes())
-            if message["To"] == to:
-                return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
-        time.sleep(0.1)
-    pytest.fail(f"no e-mail to {to} within {WAIT} s")
 
 
 def test_task_runs_in_the_schema_it_was_sent_from(worker, committed):

@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from helpdesk.celery import app as celery_app
 from reporting.models import Report, ReportBuild
 from reporting.tasks import build_report
-from tests.test_celery_worker import test_database_url
+from tests.workers import test_database_url
 
 pytestmark = pytest.mark.worker
 

@@ -1,0 +1,52 @@
+"""The Redis cache, forgiving when Redis is down: a read misses and a write is dropped.
+
+Nothing the cache holds is the only copy of anything: a few cached lists, and the counters that
+slow down guessing (helpdesk.throttle). While Redis is down those counters do not count, and
+asking, answering and solving go on instead of failing (docs/decisions.md #15). Each failure is
+logged as a warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _forgiving(method: Callable[..., Any], fallback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except UNAVAILABLE as error:
+            logger.warning("cache unavailable for %s: %s", method.__name__, error)
+            return fallback(*args, **kwargs)
+
+    return call
+
+
+def _default(key: Any, default: Any = None, *_: Any, **__: Any) -> Any:
+    return default
+
+
+class ForgivingRedisCache(RedisCache):
+    get = _forgiving(RedisCache.get, _default)
+    get_many = _forgiving(RedisCache.get_many, lambda *_, **__: {})
+    has_key = _forgiving(RedisCache.has_key, lambda *_, **__: False)
+    add = _forgiving(RedisCache.add, lambda *_, **__: False)
+    set = _forgiving(RedisCache.set, lambda *_, **__: None)
+    set_many = _forgiving(RedisCache.set_many, lambda *_, **__: [])
+    touch = _forgiving(RedisCache.touch, lambda *_, **__: False)
+    incr = _forgiving(RedisCache.incr, lambda *_, **__: 0)
+    delete = _forgiving(RedisCache.delete, lambda *_, **__: False)
+    delete_many = _forgiving(RedisCache.delete_many, lambda *_, **__: None)
+    clear = _forgiving(RedisCache.clear, lambda *_, **__: False)
