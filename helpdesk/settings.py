@@ -88,6 +88,7 @@ AUTHENTICATION_BACKENDS = [
 
 MIDDLEWARE = [
     "tenants.middleware.CareOrganisationMiddleware",
+    "helpdesk.accounts.audit.AuditOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,6 +188,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "build-monthly-reports": {
         "task": "reporting.tasks.build_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
+    "seal-audit-chains": {
+        "task": "helpdesk.accounts.tasks.seal_audit_chains",
+        "schedule": 60 * 10,
     },
 }
 

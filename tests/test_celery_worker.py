@@ -25,6 +25,7 @@ from helpdesk.celery import app as celery_app
 from helpdesk.tasks import current_schema
 from tenants.models import CareOrganisation
 from tenants.services import organisation_create
+from tests import factories
 
 pytestmark = pytest.mark.worker
 
@@ -158,7 +159,9 @@ def test_new_organisation_becomes_active_through_the_worker(worker, committed, m
         if organisation is not None:
             # The worker may still be busy with it after a time-out; wait before dropping.
             _wait_until_settled(organisation)
-            AuditEvent.objects.filter(target_type="tenants.CareOrganisation", target_id=str(organisation.pk)).delete()
+            factories.audit_rows_remove(
+                AuditEvent.objects.filter(target_type="tenants.CareOrganisation", target_id=str(organisation.pk))
+            )
             organisation.delete(force_drop=True)
     assert not schema_exists("org_werker")
 

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class TicketsConfig(AppConfig):
     name = "tickets"
+
+    def ready(self) -> None:
+        # The requester's page shows who looked at the question, from the core's access log.
+        # Imported here: models may not load before the app registry is ready.
+        from helpdesk.hooks import Panel
+        from tickets import access_log, hooks
+
+        hooks.follow_panels.add(Panel("viewers", "tickets/_follow_viewers.html", access_log.follow_viewers_panel))

@@ -248,6 +248,16 @@ class Ticket(models.Model):
         return organisation.reference_for(self.number) if organisation is not None else f"Q-{self.number}"
 
     @property
+    def audit_label(self) -> str:
+        return self.reference
+
+    @property
+    def audit_subject(self) -> tuple[int | None, str]:
+        """Whose data the question is, for the access log: the account that asked (if any), and
+        the client by name, also when somebody asked on their behalf."""
+        return self.requester_id, self.on_behalf_of_name or self.contact_name
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -29,6 +29,7 @@ from playwright.sync_api import Page
 
 from helpdesk.accounts.models import AuditEvent, HandoffNonce, LoginToken, User
 from tenants.models import CareOrganisation
+from tests import factories
 from tests.e2e.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -176,7 +177,7 @@ def _remove_rows_since(started) -> None:
         organisation.delete(force_drop=True)
     for schema in ["public", *CareOrganisation.objects.values_list("schema_name", flat=True)]:
         with schema_context(schema):
-            AuditEvent.objects.filter(at__gte=started).delete()
+            factories.audit_rows_remove(AuditEvent.objects.filter(at__gte=started))
             if schema == "public":
                 _remove_public_users(User.objects.filter(date_joined__gte=started))
             else:

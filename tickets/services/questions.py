@@ -28,6 +28,7 @@ from tickets.models import (
 )
 from tickets.services._common import (
     _assign,
+    _audit_by_asker,
     _change_status,
     _check_cap,
     _check_tier,
@@ -92,7 +93,7 @@ def ticket_create(
         priority=priority,
     )
     _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW)
-    audit(actor=actor, action="ticket_created", target=ticket, reference=ticket.reference, channel=channel)
+    _audit_by_asker(ticket, actor=actor, action="ticket_created", channel=channel)
     if ticket.contact_email:
         delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
     if is_worry:
@@ -235,7 +236,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
         return ticket
     _change_status(ticket, actor=actor, to=Status.CLOSED if ticket.status == Status.RESOLVED else Status.RESOLVED)
     _save(ticket)
-    audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
+    _audit_by_asker(ticket, actor=actor, action="ticket_solved_by_requester")
     return ticket
 
 
@@ -247,7 +248,7 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
         return ticket
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
     _save(ticket)
-    audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
+    _audit_by_asker(ticket, actor=actor, action="ticket_reopened_by_requester")
     return ticket
 
 
