@@ -233,6 +233,13 @@ AUDIT_ACTION_LABELS = {
     "shared_instruction_shown": _("showed a shared instruction again"),
     "course_consent_given": _("let helpers see their lessons"),
     "course_consent_withdrawn": _("stopped showing their lessons"),
+    "audit_log_exported": _("exported the access log about a person"),
+    "person_data_exported": _("exported everything about a person"),
+    "person_erased": _("erased a person's data"),
+    "tickets_anonymised": _("removed personal data from old solved questions"),
+    "organisation_exported": _("exported a care organisation"),
+    "organisation_restored": _("restored a care organisation from an export"),
+    "organisation_offboarded": _("deleted a care organisation and its data"),
 }
 AUDIT_TARGET_LABELS = {
     "accounts.User": _("person"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from helpdesk.accounts.models import LoginToken
-from helpdesk.accounts.views import signin, users
+from helpdesk.accounts.views import audit, signin, users
 
 app_name = "accounts"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("people/<int:user_id>/card/", users.login_card, name="login_card"),
     path("people/<int:user_id>/card/revoke/", users.login_card_revoke, name="login_card_revoke"),
     path("people/<int:user_id>/invitation/", users.invitation_resend, name="invitation_resend"),
-    path("audit/", users.audit_log, name="audit_log"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/person/<int:user_id>/", audit.audit_log_export, name="audit_log_export"),
 ]
