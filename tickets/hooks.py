@@ -9,6 +9,10 @@
   trainee's answer waits for approval) returns what it kept; None lets the answer go out.
 - `reply_prefill(request, ticket)`: text to start a helper's answer with (the knowledge base:
   a link to the instruction the helper chose); the first that is not None is used.
+- `ticket_anonymised(ticket, redacted)`: the personal data leaves a question (retention, or a
+  person's erasure), inside the transaction. Each app removes the text it keeps about the
+  question (support: held answers and advice; satisfaction: the comment) and replaces it with
+  `redacted`; the figures stay.
 - `question_facts`: rows in the summary at the top of a helper's question page, such as the
   requester's rating.
 - `question_panels`: sections of a helper's question page, such as support for volunteers.
@@ -32,6 +36,7 @@ ticket_saved = Hook("ticket_saved")
 ticket_resolved = Hook("ticket_resolved")
 reply_hold = Hook("reply_hold")
 reply_prefill = Hook("reply_prefill")
+ticket_anonymised = Hook("ticket_anonymised")
 question_facts = PanelSlot("question_facts")
 question_panels = PanelSlot("question_panels")
 follow_panels = PanelSlot("follow_panels")

@@ -198,6 +198,8 @@ class Ticket(models.Model):
         related_name="+",
     )
     is_worry = models.BooleanField(_("safety worry"), default=False)
+    # When the personal data left this question (retention, or a person's erasure); the figures stay.
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     search = models.GeneratedField(
         expression=SearchVector("subject", "body", config="dutch"),
         output_field=SearchVectorField(),
