@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reporting.tasks.build_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
     },
+    "anonymise-old-questions": {
+        "task": "tickets.tasks.anonymise_old_questions",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "seal-audit-chains": {
         "task": "helpdesk.accounts.tasks.seal_audit_chains",
         "schedule": 60 * 10,

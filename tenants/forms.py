@@ -115,6 +115,7 @@ class OrganisationSettingsForm(forms.Form):
     escalate_urgent_after_minutes = forms.IntegerField(label=_("Minutes an urgent question may wait for a volunteer"))
     max_open_per_volunteer = forms.IntegerField(label=_("Questions a volunteer may hold at once"))
     auto_close_days = forms.IntegerField(label=_("Days before a solved question closes by itself"))
+    personal_data_months = forms.IntegerField(label=_("Months a solved question keeps personal data"))
     contact_person_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
     contact_person_email = forms.EmailField(
         label=_("E-mail address of the contact person"),
@@ -136,12 +137,17 @@ class OrganisationSettingsForm(forms.Form):
         "auto_close_days": _(
             "A solved question closes by itself after this many days without a reply. From %(low)s to %(high)s days."
         ),
+        "personal_data_months": _(
+            "After this, names, contact details, texts and photos are removed from a solved question. "
+            "The figures for the reports stay. From %(low)s to %(high)s months."
+        ),
     }
     RANGE_ERRORS = {
         "escalate_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
         "escalate_urgent_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
         "max_open_per_volunteer": _("Enter a number of questions from %(low)s to %(high)s."),
         "auto_close_days": _("Enter a number of days from %(low)s to %(high)s."),
+        "personal_data_months": _("Enter a number of months from %(low)s to %(high)s."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
