@@ -181,3 +181,34 @@ class OrganisationSettingsForm(forms.Form):
                 % {"minutes": normal},
             )
         return data
+
+
+class RestoreForm(forms.Form):
+    """A new organisation made from an export: its own name, web address and prefix."""
+
+    archive = forms.FileField(label=_("Export file (ZIP)"))
+    name = forms.CharField(label=_("Name of the new organisation"), max_length=150)
+    slug = forms.SlugField(label=_("web address"), max_length=40, help_text=OrganisationForm.Meta.help_texts["slug"])
+    reference_prefix = OrganisationForm.base_fields["reference_prefix"]
+
+    clean_slug = OrganisationForm.clean_slug
+    clean_reference_prefix = OrganisationForm.clean_reference_prefix
+
+
+class OffboardForm(forms.Form):
+    """Deleting an organisation for good: its name, typed, is the confirmation."""
+
+    confirm_name = forms.CharField(label=_("Type the name of the organisation"), max_length=150)
+
+    def __init__(self, *args: Any, organisation: CareOrganisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["confirm_name"].help_text = _("Type it exactly as it is written here: %(name)s") % {
+            "name": organisation.name
+        }
+
+    def clean_confirm_name(self) -> str:
+        value = self.cleaned_data["confirm_name"].strip()
+        if value != self.organisation.name:
+            raise forms.ValidationError(_("This is not the name of this organisation. Nothing was deleted."))
+        return value
