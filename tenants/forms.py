@@ -186,8 +186,14 @@ class OrganisationSettingsForm(forms.Form):
 class RestoreForm(forms.Form):
     """A new organisation made from an export: its own name, web address and prefix."""
 
-    archive = forms.FileField(label=_("Export file (ZIP)"))
-    name = forms.CharField(label=_("Name of the new organisation"), max_length=150)
+    archive = forms.FileField(
+        label=_("Export file (ZIP)"), error_messages={"required": _("Choose the export file to restore.")}
+    )
+    name = forms.CharField(
+        label=_("Name of the new organisation"),
+        max_length=150,
+        error_messages={"required": _("Give the new organisation a name.")},
+    )
     slug = forms.SlugField(label=_("web address"), max_length=40, help_text=OrganisationForm.Meta.help_texts["slug"])
     reference_prefix = OrganisationForm.base_fields["reference_prefix"]
 
@@ -198,7 +204,11 @@ class RestoreForm(forms.Form):
 class OffboardForm(forms.Form):
     """Deleting an organisation for good: its name, typed, is the confirmation."""
 
-    confirm_name = forms.CharField(label=_("Type the name of the organisation"), max_length=150)
+    confirm_name = forms.CharField(
+        label=_("Type the name of the organisation"),
+        max_length=150,
+        error_messages={"required": _("Type the name of the organisation to confirm. Nothing was deleted.")},
+    )
 
     def __init__(self, *args: Any, organisation: CareOrganisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,12 +18,12 @@ def _questions(tickets: list) -> PersonSection:
         key="questions",
         title=_("Questions"),
         columns={
-            "reference": _("Question"),
+            "reference": _("Reference number"),
             "asked_at": _("Asked at"),
             "status": _("Status"),
             "product": _("Product"),
             "topic": _("Topic"),
-            "subject": _("Subject"),
+            "subject": _("Short description"),
             "body": _("Question"),
             "contact_name": _("Name"),
             "contact_email": _("E-mail address"),
@@ -88,7 +88,7 @@ def _history(tickets: list, references: dict[int, str]) -> PersonSection:
                 "at": event.at,
                 "by": event.actor_name,
                 "what": event.get_kind_display(),
-                "to": event.to_label,
+                "to": event.to_label if event.shows_change else "",
             }
             for event in events
         ],

@@ -58,7 +58,7 @@ def _access_log_section(person: User) -> PersonSection:
         key="access_log",
         title=_("Who looked at or changed this person's data"),
         columns=exports.audit_columns(),
-        rows=[exports.audit_row(event) for event in selectors.audit_events_about(person)],
+        rows=[exports.audit_row(event) | {"when": event.at} for event in selectors.audit_events_about(person)],
     )
 
 
@@ -99,8 +99,16 @@ def person_export(*, actor: User, person: User) -> bytes:
             for section in sections
         ],
     }
+    readable = [
+        {
+            "title": section.title,
+            "records": [[(label, row.get(key)) for key, label in section.columns.items()] for row in section.rows],
+            "files": sorted(section.files),
+        }
+        for section in sections
+    ]
     html = render_to_string(
-        "accounts/person_export.html", {"summary": summary, "person": person, "made_at": made_at, "sections": sections}
+        "accounts/person_export.html", {"summary": summary, "person": person, "made_at": made_at, "sections": readable}
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
