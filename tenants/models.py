@@ -199,6 +199,11 @@ class CareOrganisation(TenantMixin):
         return self.status in (self.Status.FAILED, self.Status.SUSPENDED)
 
     @property
+    def can_be_exported(self) -> bool:
+        """Its schema is whole: open, or closed by the operator (export it before offboarding)."""
+        return self.status in (self.Status.ACTIVE, self.Status.SUSPENDED)
+
+    @property
     def host(self) -> str:
         return f"{self.slug}.{settings.BASE_DOMAIN}"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +21,9 @@ from tenants.models import CareOrganisation
 @portal_page(core_permissions.can_manage_organisations)
 @require_POST
 def organisation_export(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = get_object_or_404(CareOrganisation, pk=organisation_id, status=CareOrganisation.Status.ACTIVE)
+    organisation = get_object_or_404(CareOrganisation, pk=organisation_id)
+    if not organisation.can_be_exported:
+        raise Http404
     # FileResponse closes the file (and so removes it) once the download is sent.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     portability.organisation_export(actor=request.user, organisation=organisation, into=spool)
