@@ -75,10 +75,11 @@ def test_filter_by_kind_and_name(org_a, manager_client, story):
 
 
 def test_filter_by_period(org_a, manager_client, story, volunteer_a):
+    then = timezone.now() - timedelta(days=40)
     with tenant_context(org_a):
-        AuditEvent.objects.create(at=timezone.now() - timedelta(days=40), actor_label="Oude Invoer", action="signed_in")
+        AuditEvent.objects.create(at=then, actor_label="Oude Invoer", action="signed_in")
     today = timezone.localdate()
-    last_month = today - timedelta(days=40)
+    last_month = timezone.localtime(then).date()  # the day in Dutch time, also just before midnight
     rows = _rows(manager_client.get("/account/audit/", {"since": last_month, "until": last_month}).content.decode())
     assert "Oude Invoer" in rows and volunteer_a.full_name not in rows
     rows = _rows(manager_client.get("/account/audit/", {"since": today}).content.decode())
