@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_ticket_queue_indexes'),
+        ('tickets', '0005_indexes_for_monthly_figures'),
     ]
 
     operations = [
