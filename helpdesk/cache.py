@@ -2,7 +2,7 @@
 
 Nothing the cache holds is the only copy of anything: a few cached lists, and the counters that
 slow down guessing (helpdesk.throttle). While Redis is down those counters do not count, and
-asking, answering and solving go on instead of failing (docs/decisions.md #15). Each failure is
+asking, answering and solving go on instead of failing (docs/decisions.md #16). Each failure is
 logged as a warning.
 """
 

@@ -87,6 +87,12 @@ def can_view_audit_log(user: AnyUser) -> bool:
     return can_manage_users(user)
 
 
+def can_handle_person_data(user: AnyUser, target: User) -> bool:
+    """Exporting everything about a person, or erasing them: their organisation's managers,
+    for anybody but themselves and professionals' shadow accounts."""
+    return can_manage_user(user, target)
+
+
 def is_volunteer_here(user: AnyUser) -> bool:
     return is_tenant_member(user) and user.role == Role.VOLUNTEER
 

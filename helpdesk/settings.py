@@ -92,6 +92,7 @@ AUTHENTICATION_BACKENDS = [
 
 MIDDLEWARE = [
     "tenants.middleware.CareOrganisationMiddleware",
+    "helpdesk.accounts.audit.AuditOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # No page is stored by browsers or proxies; answers that say how they may be kept (static
@@ -236,6 +237,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "build-monthly-reports": {
         "task": "reporting.tasks.build_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
+    "anonymise-old-questions": {
+        "task": "tickets.tasks.anonymise_old_questions",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "seal-audit-chains": {
+        "task": "helpdesk.accounts.tasks.seal_audit_chains",
+        "schedule": 60 * 10,
     },
 }
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from portal import views
+from tenants import portability_views as portability
 from tenants import views as organisations
 
 app_name = "portal"
@@ -33,6 +34,11 @@ urlpatterns = [
         "organisations/<int:organisation_id>/invitation/",
         organisations.organisation_invitation_resend,
         name="organisation_invitation_resend",
+    ),
+    path("organisations/restore/", portability.organisation_restore, name="organisation_restore"),
+    path("organisations/<int:organisation_id>/export/", portability.organisation_export, name="organisation_export"),
+    path(
+        "organisations/<int:organisation_id>/offboard/", portability.organisation_offboard, name="organisation_offboard"
     ),
     path("overview/", views.overview, name="overview"),
     path("advice/", views.advice_requests, name="advice"),

@@ -112,6 +112,7 @@ def survey_answer_save(
         actor=actor,
         action=action,
         target=ticket,
+        actor_name=ticket.contact_name if actor is None else "",
         reference=ticket.reference,
         help_score=help_score,
         technology_score=technology_score,

@@ -121,6 +121,7 @@ class OrganisationSettingsForm(forms.Form):
     escalate_urgent_after_minutes = forms.IntegerField(label=_("Minutes an urgent question may wait for a volunteer"))
     max_open_per_volunteer = forms.IntegerField(label=_("Questions a volunteer may hold at once"))
     auto_close_days = forms.IntegerField(label=_("Days before a solved question closes by itself"))
+    personal_data_months = forms.IntegerField(label=_("Months a solved question keeps personal data"))
     contact_person_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
     contact_person_email = forms.EmailField(
         label=_("E-mail address of the contact person"),
@@ -142,12 +143,17 @@ class OrganisationSettingsForm(forms.Form):
         "auto_close_days": _(
             "A solved question closes by itself after this many days without a reply. From %(low)s to %(high)s days."
         ),
+        "personal_data_months": _(
+            "After this, names, contact details, texts and photos are removed from a solved question. "
+            "The figures for the reports stay. From %(low)s to %(high)s months."
+        ),
     }
     RANGE_ERRORS = {
         "escalate_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
         "escalate_urgent_after_minutes": _("Enter a number of minutes from %(low)s to %(high)s."),
         "max_open_per_volunteer": _("Enter a number of questions from %(low)s to %(high)s."),
         "auto_close_days": _("Enter a number of days from %(low)s to %(high)s."),
+        "personal_data_months": _("Enter a number of months from %(low)s to %(high)s."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -182,3 +188,44 @@ class OrganisationSettingsForm(forms.Form):
                 % {"minutes": normal},
             )
         return data
+
+
+class RestoreForm(forms.Form):
+    """A new organisation made from an export: its own name, web address and prefix."""
+
+    archive = forms.FileField(
+        label=_("Export file (ZIP)"), error_messages={"required": _("Choose the export file to restore.")}
+    )
+    name = forms.CharField(
+        label=_("Name of the new organisation"),
+        max_length=150,
+        error_messages={"required": _("Give the new organisation a name.")},
+    )
+    slug = forms.SlugField(label=_("web address"), max_length=40, help_text=OrganisationForm.Meta.help_texts["slug"])
+    reference_prefix = OrganisationForm.base_fields["reference_prefix"]
+
+    clean_slug = OrganisationForm.clean_slug
+    clean_reference_prefix = OrganisationForm.clean_reference_prefix
+
+
+class OffboardForm(forms.Form):
+    """Deleting an organisation for good: its name, typed, is the confirmation."""
+
+    confirm_name = forms.CharField(
+        label=_("Type the name of the organisation"),
+        max_length=150,
+        error_messages={"required": _("Type the name of the organisation to confirm. Nothing was deleted.")},
+    )
+
+    def __init__(self, *args: Any, organisation: CareOrganisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["confirm_name"].help_text = _("Type it exactly as it is written here: %(name)s") % {
+            "name": organisation.name
+        }
+
+    def clean_confirm_name(self) -> str:
+        value = self.cleaned_data["confirm_name"].strip()
+        if value != self.organisation.name:
+            raise forms.ValidationError(_("This is not the name of this organisation. Nothing was deleted."))
+        return value

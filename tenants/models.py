@@ -86,6 +86,7 @@ class CareOrganisation(TenantMixin):
         "escalate_urgent_after_minutes",
         "max_open_per_volunteer",
         "auto_close_days",
+        "personal_data_months",
         "contact_person_name",
         "contact_person_email",
     )
@@ -145,6 +146,13 @@ class CareOrganisation(TenantMixin):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # Retention (AVG): how long a solved question keeps its personal data; then a beat task
+    # removes names, contact details, texts and photos, and keeps the figures.
+    personal_data_months = models.PositiveSmallIntegerField(
+        _("months a solved question keeps personal data"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
     contact_person_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_person_email = models.EmailField(
         _("contact person's e-mail address"),
@@ -195,6 +203,11 @@ class CareOrganisation(TenantMixin):
     def is_stopped(self) -> bool:
         """Its site does not open: setting it up failed, or it is suspended."""
         return self.status in (self.Status.FAILED, self.Status.SUSPENDED)
+
+    @property
+    def can_be_exported(self) -> bool:
+        """Its schema is whole: open, or closed by the operator (export it before offboarding)."""
+        return self.status in (self.Status.ACTIVE, self.Status.SUSPENDED)
 
     @property
     def host(self) -> str:

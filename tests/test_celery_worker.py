@@ -18,6 +18,7 @@ from helpdesk.accounts.services import magic_link_request
 from helpdesk.tasks import current_schema
 from tenants.models import CareOrganisation
 from tenants.services import organisation_create
+from tests import factories
 from tests.workers import WAIT, sending_for_real, start_worker, stop_worker, wait_for_mail, worker_environment
 
 pytestmark = pytest.mark.worker
@@ -97,7 +98,9 @@ def test_new_organisation_becomes_active_through_the_worker(worker, committed, m
         if organisation is not None:
             # The worker may still be busy with it after a time-out; wait before dropping.
             _wait_until_settled(organisation)
-            AuditEvent.objects.filter(target_type="tenants.CareOrganisation", target_id=str(organisation.pk)).delete()
+            factories.audit_rows_remove(
+                AuditEvent.objects.filter(target_type="tenants.CareOrganisation", target_id=str(organisation.pk))
+            )
             organisation.delete(force_drop=True)
     assert not schema_exists("org_werker")
 

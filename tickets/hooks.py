@@ -12,6 +12,10 @@
 - `resolve_check(ticket)`: before a helper marks the question solved, inside the transaction
   and with the question locked. A receiver that says "not yet" returns the reason in the
   reader's words (support: an answer still waits for approval); None lets it be solved.
+- `ticket_anonymised(ticket, redacted)`: the personal data leaves a question (retention, or a
+  person's erasure), inside the transaction. Each app removes the text it keeps about the
+  question (support: held answers and advice; satisfaction: the comment) and replaces it with
+  `redacted`; the figures stay.
 - `question_facts`: rows in the summary at the top of a helper's question page, such as the
   requester's rating.
 - `question_panels`: sections of a helper's question page, such as support for volunteers.
@@ -36,6 +40,7 @@ ticket_resolved = Hook("ticket_resolved")
 reply_hold = Hook("reply_hold")
 reply_prefill = Hook("reply_prefill")
 resolve_check = Hook("resolve_check")
+ticket_anonymised = Hook("ticket_anonymised")
 question_facts = PanelSlot("question_facts")
 question_panels = PanelSlot("question_panels")
 follow_panels = PanelSlot("follow_panels")

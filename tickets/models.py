@@ -218,6 +218,8 @@ class Ticket(models.Model):
         related_name="+",
     )
     is_worry = models.BooleanField(_("safety worry"), default=False)
+    # When the personal data left this question (retention, or a person's erasure); the figures stay.
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     search = models.GeneratedField(
         expression=SearchVector("subject", "body", config="dutch"),
         output_field=SearchVectorField(),
@@ -272,6 +274,16 @@ class Ticket(models.Model):
         """The number people quote, such as AMP-1042, with this organisation's prefix."""
         organisation = current_organisation()
         return organisation.reference_for(self.number) if organisation is not None else f"Q-{self.number}"
+
+    @property
+    def audit_label(self) -> str:
+        return self.reference
+
+    @property
+    def audit_subject(self) -> tuple[int | None, str]:
+        """Whose data the question is, for the access log: the account that asked (if any), and
+        the client by name, also when somebody asked on their behalf."""
+        return self.requester_id, self.on_behalf_of_name or self.contact_name
 
     @property
     def is_open(self) -> bool:

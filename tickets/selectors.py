@@ -515,3 +515,11 @@ def questions_version() -> tuple[int, int]:
         )
         ticket, event = cursor.fetchone()
     return ticket or 0, event or 0
+
+
+def tickets_of_person(person: User) -> list[Ticket]:
+    """The questions a person asked: with their account, or without it from their address."""
+    asked = Q(requester=person)
+    if person.email:
+        asked |= Q(contact_email__iexact=person.email)
+    return list(Ticket.objects.filter(asked).order_by("created_at", "pk"))

@@ -103,3 +103,13 @@ def escalate_waiting_questions() -> dict[str, int]:
         if escalated:
             counts[organisation.slug] = len(escalated)
     return counts
+
+
+@shared_task(acks_late=True)
+def anonymise_old_questions() -> int:
+    """Retention: in every active organisation, solved questions older than its
+    `personal_data_months` lose their personal data (`tickets.services.tickets_anonymise_old`)."""
+    done = 0
+    for organisation in in_each_active_organisation():
+        done += services.tickets_anonymise_old(months=organisation.personal_data_months)
+    return done

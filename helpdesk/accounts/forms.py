@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.accounts.models import TENANT_ROLES, RequesterKind, Role, User
+from helpdesk.accounts.models import AUDIT_ACTION_LABELS, TENANT_ROLES, RequesterKind, Role, User
 
 
 class EmailLinkForm(forms.Form):
@@ -191,3 +191,36 @@ class OperatorStaffForm(forms.Form):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("Someone of the operator's staff already uses this e-mail address."))
         return email
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    labels = sorted(((key, str(label)) for key, label in AUDIT_ACTION_LABELS.items()), key=lambda pair: pair[1])
+    return [("", _("Everything")), *labels]
+
+
+class AuditFilterForm(forms.Form):
+    """Narrowing the access log. Read from the address; a bad value is a clear message, never an error page."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.order_by("full_name"),
+        required=False,
+        empty_label=_("Everybody"),
+        help_text=_("Who did it, or whose data it was."),
+    )
+    name = forms.CharField(
+        label=_("Name"), required=False, max_length=150, help_text=_("Also finds people without an account.")
+    )
+    question = forms.CharField(
+        label=_("Question"), required=False, max_length=30, help_text=_("The reference number, such as AMP-1042.")
+    )
+    action = forms.ChoiceField(label=_("What happened"), required=False, choices=_action_choices)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end comes before the start. Choose a later date."))
+        return cleaned

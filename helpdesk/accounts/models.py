@@ -242,6 +242,13 @@ AUDIT_ACTION_LABELS = {
     "shared_instruction_shown": _("showed a shared instruction again"),
     "course_consent_given": _("let helpers see their lessons"),
     "course_consent_withdrawn": _("stopped showing their lessons"),
+    "audit_log_exported": _("exported the access log about a person"),
+    "person_data_exported": _("exported everything about a person"),
+    "person_erased": _("erased a person's data"),
+    "tickets_anonymised": _("removed personal data from old solved questions"),
+    "organisation_exported": _("exported a care organisation"),
+    "organisation_restored": _("restored a care organisation from an export"),
+    "organisation_offboarded": _("deleted a care organisation and its data"),
 }
 AUDIT_TARGET_LABELS = {
     "accounts.User": _("person"),
@@ -255,18 +262,48 @@ AUDIT_TARGET_LABELS = {
 
 
 class AuditEvent(models.Model):
-    """Who did what, and when. In a tenant schema: that organisation's own audit log."""
+    """Who did what, when, from where, and whose data it was: the access log (NEN 7513).
+
+    In a tenant schema it is that organisation's own log. A row is never changed or deleted
+    through the application: a database trigger (migration 0002) refuses UPDATE and DELETE, except
+    the one-time sealing that fills in the chain columns. Each sealed row carries the hash of the
+    row before it (`helpdesk.accounts.audit_chain`), so a change made around the application shows
+    up when `manage.py verify_audit_chain` runs. Rows are kept at least five years
+    (docs/security.md); nothing in the application deletes them.
+    """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Plain ids rather than constraints: a person's row may go, their entries in the log stay.
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, blank=True)
+    # A professional works in an organisation through a shadow account; this is their own
+    # account in the operator's schema, on whose behalf the shadow acted.
+    operator_account_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=60, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=60, blank=True)
+    # What a person reads instead of an id: a reference number such as AMP-1042, or a name.
+    target_label = models.CharField(max_length=200, blank=True)
+    # The person whose data it is: the client, also when someone else asked for them.
+    subject = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    subject_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The chain, filled in once by `audit_chain.seal`: the order of sealing, and the hashes.
+    position = models.BigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["subject", "at"], name="audit_subject_at"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
@@ -276,7 +313,18 @@ class AuditEvent(models.Model):
         return str(AUDIT_ACTION_LABELS.get(self.action, self.action.replace("_", " ")))
 
     @property
-    def target_label(self) -> str:
+    def is_by_system(self) -> bool:
+        return not self.actor_label
+
+    @property
+    def is_by_professional(self) -> bool:
+        return self.operator_account_id is not None or "professional_public_id" in self.data
+
+    @property
+    def about_label(self) -> str:
+        """What the entry is about, in words: "question AMP-1042" or "person Riet de Vries"."""
         if not self.target_type:
             return ""
-        return f"{AUDIT_TARGET_LABELS.get(self.target_type, self.target_type)} {self.target_id}"
+        kind = AUDIT_TARGET_LABELS.get(self.target_type, self.target_type)
+        label = self.target_label or str(self.data.get("reference", "")) or self.target_id
+        return f"{kind} {label}"

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.accounts import hooks, tasks
+from helpdesk.accounts import hooks, selectors, tasks
 from helpdesk.accounts.audit import audit
-from helpdesk.accounts.models import HandoffNonce, LoginToken, Role, User
+from helpdesk.accounts.models import AuditEvent, HandoffNonce, LoginToken, Role, User
 from helpdesk.middleware import SESSION_SCHEMA_KEY
 from helpdesk.tasks import delay_on_commit
 from helpdesk.tenancy import current_organisation
@@ -325,3 +325,10 @@ def operator_staff_reactivate(*, actor: User, user: User) -> bool:
     user.save(update_fields=["is_active"])
     audit(actor=actor, action="operator_staff_reactivated", target=user)
     return True
+
+
+def audit_log_export(*, actor: User, person: User) -> list[AuditEvent]:
+    """The access-log entries about `person`, for a manager to hand over; the export is logged."""
+    events = list(selectors.audit_events_about(person))
+    audit(actor=actor, action="audit_log_exported", target=person, entries=len(events))
+    return events

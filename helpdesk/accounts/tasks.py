@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from helpdesk.accounts import audit_chain
 from helpdesk.accounts.models import HandoffNonce, LoginToken, User
 from helpdesk.mail import send_templated_mail
 from helpdesk.tenancy import active_organisations, current_organisation
@@ -44,3 +45,10 @@ def purge_expired_tokens() -> int:
             ).delete()[0]
             removed += HandoffNonce.objects.filter(used_at__lt=handoffs_expired).delete()[0]
     return removed
+
+
+@shared_task(acks_late=True)
+def seal_audit_chains() -> int:
+    """Chains access-log rows that were not sealed right after their commit (a crash between)."""
+    schemas = ["public", *active_organisations().values_list("schema_name", flat=True)]
+    return sum(audit_chain.seal_schema(schema) for schema in schemas)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from helpdesk.accounts.models import LoginToken
-from helpdesk.accounts.views import signin, users
+from helpdesk.accounts.views import audit, person_data, signin, users
 
 app_name = "accounts"
 
@@ -20,5 +20,8 @@ urlpatterns = [
     path("people/<int:user_id>/card/", users.login_card, name="login_card"),
     path("people/<int:user_id>/card/revoke/", users.login_card_revoke, name="login_card_revoke"),
     path("people/<int:user_id>/invitation/", users.invitation_resend, name="invitation_resend"),
-    path("audit/", users.audit_log, name="audit_log"),
+    path("people/<int:user_id>/export/", person_data.person_export, name="person_export"),
+    path("people/<int:user_id>/erase/", person_data.person_erase, name="person_erase"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/person/<int:user_id>/", audit.audit_log_export, name="audit_log_export"),
 ]

@@ -30,6 +30,7 @@ from playwright.sync_api import Page
 from escalations.models import AlertPreference
 from helpdesk.accounts.models import AuditEvent, HandoffNonce, LoginToken, User
 from tenants.models import CareOrganisation
+from tests import factories
 from tests.e2e.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -179,7 +180,7 @@ def _remove_rows_since(started) -> None:
         organisation.delete(force_drop=True)
     for schema in ["public", *CareOrganisation.objects.values_list("schema_name", flat=True)]:
         with schema_context(schema):
-            AuditEvent.objects.filter(at__gte=started).delete()
+            factories.audit_rows_remove(AuditEvent.objects.filter(at__gte=started))
             if schema == "public":
                 _remove_public_users(User.objects.filter(date_joined__gte=started))
             else:

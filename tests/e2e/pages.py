@@ -97,6 +97,37 @@ def _audit_log(visitor: Visitor, people: People) -> None:
     _go(visitor, visitor.server.tenant("test-a", "/account/audit/"))
 
 
+def _audit_log_filtered(visitor: Visitor, people: People) -> None:
+    """The log narrowed to one person, with the download of their entries and several pages."""
+    manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+    client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker")
+    with schema_context("org_test_a"):
+        for _ in range(60):
+            services.login_card_issue(actor=manager, user=client)
+    visitor.sign_in_as(manager)
+    _go(visitor, visitor.server.tenant("test-a", f"/account/audit/?person={client.pk}&page=2"))
+
+
+def _person_erase(then_submit: bool = False) -> Callable[[Visitor, People], None]:
+    def open_page(visitor: Visitor, people: People) -> None:
+        manager = people.member(Role.MANAGER, full_name="Marieke Jansen")
+        client = people.member(Role.REQUESTER, with_email=False, full_name="Gerrit Bakker")
+        visitor.sign_in_as(manager)
+        _go(visitor, visitor.server.tenant("test-a", f"/account/people/{client.pk}/erase/"))
+        if then_submit:
+            _submit(visitor)
+
+    return open_page
+
+
+def _organisation_offboard(then_submit: bool = False) -> Callable[[Visitor, People], None]:
+    def open_page(visitor: Visitor, people: People) -> None:
+        organisation = CareOrganisation.objects.get(slug="test-a")
+        _portal(f"/organisations/{organisation.pk}/offboard/", then_submit=then_submit)(visitor, people)
+
+    return open_page
+
+
 def _not_ready(visitor: Visitor, people: People) -> None:
     _go(visitor, visitor.server.tenant(pending_organisation().slug))
 
@@ -157,6 +188,9 @@ SCREENS = [
     Screen("person-new-errors", _tenant_as("manager", "/account/people/new/", then_submit=True), rejected=True),
     Screen("person-detail", _person_detail),
     Screen("audit-log", _audit_log),
+    Screen("audit-log-person", _audit_log_filtered, shows="a[href*='/account/audit/person/']"),
+    Screen("person-erase", _person_erase(), shows="form[action$='/erase/']"),
+    Screen("person-erase-errors", _person_erase(then_submit=True), rejected=True),
     Screen("unknown-host", lambda visitor, people: _go(visitor, visitor.server.tenant("nobody"))),
     Screen("not-ready", _not_ready),
     Screen("portal-sign-in", _portal_sign_in(), end_user=False),
@@ -189,4 +223,13 @@ SCREENS = [
         lambda visitor, people: _go(visitor, visitor.server.portal("/account/invitation/some-secret/")),
         end_user=False,
     ),
+    Screen("organisation-restore", _portal("/organisations/restore/"), end_user=False),
+    Screen(
+        "organisation-restore-errors",
+        _portal("/organisations/restore/", then_submit=True),
+        rejected=True,
+        end_user=False,
+    ),
+    Screen("organisation-offboard", _organisation_offboard(), end_user=False, shows="form[action$='/offboard/']"),
+    Screen("organisation-offboard-errors", _organisation_offboard(then_submit=True), rejected=True, end_user=False),
 ]

@@ -18,6 +18,7 @@ GOOD = {
     "escalate_urgent_after_minutes": "15",
     "max_open_per_volunteer": "3",
     "auto_close_days": "10",
+    "personal_data_months": "24",
     "contact_person_name": "Carla de Contact",
     "contact_person_email": "carla@zorg.example",
 }

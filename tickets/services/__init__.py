@@ -43,6 +43,11 @@ from tickets.services.preferences import (
     saved_reply_create,
     saved_reply_delete,
 )
+from tickets.services.privacy import (
+    person_anonymise_in_tickets,
+    ticket_anonymise,
+    tickets_anonymise_old,
+)
 from tickets.services.questions import (
     ticket_change_product,
     ticket_change_topic,
@@ -79,10 +84,12 @@ __all__ = [
     "duty_stop",
     "note_add",
     "notification_preference_set",
+    "person_anonymise_in_tickets",
     "reply_post",
     "reply_send",
     "saved_reply_create",
     "saved_reply_delete",
+    "ticket_anonymise",
     "ticket_change_product",
     "ticket_change_topic",
     "ticket_claim",
@@ -101,6 +108,7 @@ __all__ = [
     "ticket_resolve",
     "ticket_set_waiting",
     "ticket_take_over",
+    "tickets_anonymise_old",
     "tickets_close_unanswered_resolved",
     "tickets_escalate_waiting",
 ]

@@ -23,6 +23,13 @@ def _name(actor: User | None) -> str:
     return actor.full_name if actor is not None else ""
 
 
+def _audit_by_asker(ticket: Ticket, *, actor: User | None, action: str, **data: object) -> None:
+    """An access-log row about what the requester did. Without an account (`actor` is None) they
+    opened their question with its number and contact check: the row names them as they gave it."""
+    actor_name = ticket.contact_name if actor is None else ""
+    audit(actor=actor, action=action, target=ticket, actor_name=actor_name, reference=ticket.reference, **data)
+
+
 def _event(
     ticket: Ticket,
     *,

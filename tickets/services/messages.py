@@ -12,7 +12,7 @@ from helpdesk.tasks import delay_on_commit
 from tickets import hooks, tasks
 from tickets.errors import TicketClosed
 from tickets.models import Attachment, Call, Message, Status, Ticket, TicketEvent
-from tickets.services._common import _change_status, _check_tier, _event, _locked, _name, _save
+from tickets.services._common import _audit_by_asker, _change_status, _check_tier, _event, _locked, _name, _save
 
 if TYPE_CHECKING:
     from helpdesk.accounts.models import User
@@ -54,13 +54,7 @@ def reply_post(*, ticket: Ticket, actor: User | None, body: str, approved_by: Us
             _change_status(ticket, actor=actor, to=Status.IN_PROGRESS)
         delay_on_commit(tasks.notify_requester_of_reply, message_id=message.pk)
     _save(ticket)
-    audit(
-        actor=actor,
-        action="ticket_replied",
-        target=ticket,
-        reference=ticket.reference,
-        from_requester=from_requester,
-    )
+    _audit_by_asker(ticket, actor=actor, action="ticket_replied", from_requester=from_requester)
     return message
 
 
@@ -137,5 +131,5 @@ def attachment_add(*, ticket: Ticket, actor: User | None, photo: CleanPhoto) -> 
         by_requester=attachment.from_requester,
     )
     ticket.save(update_fields=["updated_at"])
-    audit(actor=actor, action="ticket_photo_added", target=ticket, reference=ticket.reference)
+    _audit_by_asker(ticket, actor=actor, action="ticket_photo_added")
     return attachment

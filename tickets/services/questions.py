@@ -37,6 +37,7 @@ from tickets.models import (
 )
 from tickets.services._common import (
     _assign,
+    _audit_by_asker,
     _change_status,
     _check_asker,
     _check_cap,
@@ -103,7 +104,7 @@ def ticket_create(
     )
     by_requester = actor is None or (requester is not None and actor.pk == requester.pk)
     _event(ticket, actor=actor, kind=TicketEvent.Kind.CREATED, to_value=Status.NEW, by_requester=by_requester)
-    audit(actor=actor, action="ticket_created", target=ticket, reference=ticket.reference, channel=channel)
+    _audit_by_asker(ticket, actor=actor, action="ticket_created", channel=channel)
     if ticket.contact_email:
         delay_on_commit(tasks.send_question_confirmation, ticket_id=ticket.pk)
     if is_worry:
@@ -299,7 +300,7 @@ def ticket_requester_solved(*, ticket: Ticket, actor: User | None) -> Ticket:
     )
     ticket.solved_by_requester = True
     _save(ticket)
-    audit(actor=actor, action="ticket_solved_by_requester", target=ticket, reference=ticket.reference)
+    _audit_by_asker(ticket, actor=actor, action="ticket_solved_by_requester")
     return ticket
 
 
@@ -312,7 +313,7 @@ def ticket_requester_needs_help(*, ticket: Ticket, actor: User | None) -> Ticket
         return ticket
     _change_status(ticket, actor=actor, to=Status.IN_PROGRESS, by_requester=True)
     _save(ticket)
-    audit(actor=actor, action="ticket_reopened_by_requester", target=ticket, reference=ticket.reference)
+    _audit_by_asker(ticket, actor=actor, action="ticket_reopened_by_requester")
     return ticket
 
 

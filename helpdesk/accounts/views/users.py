@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from helpdesk import permissions
 from helpdesk.accounts import cards, hooks, services
 from helpdesk.accounts.forms import UserEditForm, UserForm
-from helpdesk.accounts.models import AuditEvent, LoginToken, Role, User
+from helpdesk.accounts.models import LoginToken, Role, User
 from helpdesk.decorators import allowed_if
 
 
@@ -120,9 +120,3 @@ def invitation_resend(request: HttpRequest, user_id: int) -> HttpResponse:
         services.invitation_send(actor=request.user, user=person)
         messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
     return redirect("accounts:user_detail", user_id=person.pk)
-
-
-@allowed_if(permissions.can_view_audit_log)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor")[:200]
-    return render(request, "accounts/audit_log.html", {"events": events})
