@@ -14,7 +14,9 @@ entries in the system catalogue:
    sequence continues where the template's stands;
 4. the foreign keys are added under their names from `pg_get_constraintdef`, read with the
    source schema alone on the search path: a table inside it prints unqualified and so points
-   into the new schema, a table in public prints as `public.`.
+   into the new schema, a table in public prints as `public.`;
+5. the triggers (the access log's guard among them) are created again from `pg_get_triggerdef`,
+   with the table's name pointed at the new schema; the functions they call live in public.
 """
 
 from __future__ import annotations
@@ -78,6 +80,13 @@ def schema_clone(*, source: str, target: str) -> None:
             " WHERE con.connamespace = %s::regnamespace AND con.contype = 'f' ORDER BY 1, 2",
             [source],
         )
+        triggers = _rows(
+            cursor,
+            "SELECT quote_ident(c.relname), pg_get_triggerdef(t.oid) FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal ORDER BY c.relname, t.tgname",
+            [source],
+        )
         originals = _rows(cursor, INDEX_SHAPE, [source])
         positions = {}
         for table, column, sequence in sequences:
@@ -117,6 +126,19 @@ def schema_clone(*, source: str, target: str) -> None:
                     dst, sql.Identifier(table), sql.Identifier(constraint), sql.SQL(definition)
                 )
             )
+        # Quoted as PostgreSQL prints them (a plain name bare), to find them in a definition.
+        cursor.execute("SELECT quote_ident(%s), quote_ident(%s)", [source, target])
+        quoted_source, quoted_target = cursor.fetchone()
+        for table, definition in triggers:
+            # The definition names its table with or without the template's schema; point it at
+            # the copy. Functions it calls live in public.
+            for name in (f" ON {quoted_source}.{table} ", f" ON {table} "):
+                if name in definition:
+                    definition = definition.replace(name, f" ON {quoted_target}.{table} ", 1)
+                    break
+            else:
+                raise RuntimeError(f"Cannot read the table of trigger definition {definition!r}.")
+            run(sql.SQL(definition))
 
 
 def _names_restore(

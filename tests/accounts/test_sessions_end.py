@@ -12,6 +12,7 @@ from helpdesk.accounts import services
 from helpdesk.accounts.models import Role
 from tests.accounts.test_user_management import edit
 from tests.conftest import current_user, english_client
+from tests.factories import TEST_PASSWORD
 from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,8 @@ def test_a_new_password_ends_the_other_sessions_and_keeps_the_one_that_set_it(or
     elsewhere = sign_in(english_client(org_a.host), org_a, person)
 
     response = here.post(
-        "/account/password/", {"password1": "Een lang wachtwoord 42", "password2": "Een lang wachtwoord 42"}
+        "/account/password/",
+        {"current": TEST_PASSWORD, "password1": "Een lang wachtwoord 42", "password2": "Een lang wachtwoord 42"},
     )
 
     assert response.status_code == 302

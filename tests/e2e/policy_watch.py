@@ -28,6 +28,9 @@ class PolicyWatch:
             self.problems.append(f"{message.location.get('url', '')}: {message.text}")
 
     def _response(self, response) -> None:
+        # A file opened from disk (a person's export, read offline) has no headers to check.
+        if not response.url.startswith(("http://", "https://")):
+            return
         if not response.headers.get("content-type", "").startswith("text/html") or response.status >= 300:
             return
         try:

@@ -28,6 +28,8 @@ def _catalogue(schema: str) -> dict[str, list[tuple]]:
             " WHERE con.connamespace = %s::regnamespace",
             "indexes": "SELECT tablename, indexname, replace(indexdef, %s, 'SCHEMA') FROM pg_indexes"
             " WHERE schemaname = %s",
+            "triggers": "SELECT rel.relname, t.tgname, t.tgtype, t.tgfoid::regprocedure::text FROM pg_trigger t"
+            " JOIN pg_class rel ON rel.oid = t.tgrelid WHERE rel.relnamespace = %s::regnamespace AND NOT t.tgisinternal",
         }
         found = {}
         for name, query in queries.items():
@@ -49,6 +51,7 @@ def test_the_copy_matches_the_template_in_every_entry_of_the_catalogue():
     for part in original:
         assert copy[part] == original[part], part
     assert original["constraints"] and original["indexes"] and original["count django_migrations"][0][0] > 10
+    assert original["triggers"]  # the access log's guard
 
 
 def test_foreign_keys_of_the_copy_point_into_the_copy_and_at_public_products():

@@ -13,6 +13,7 @@ from tickets.forms.asking import (
 from tickets.forms.common import (
     MESSAGE_MAX_LENGTH,
     query_id,
+    query_slug,
 )
 from tickets.forms.duty import (
     MAX_DUTY_HOURS,
@@ -66,4 +67,5 @@ __all__ = [
     "ResolveForm",
     "SavedReplyForm",
     "query_id",
+    "query_slug",
 ]

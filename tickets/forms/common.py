@@ -23,3 +23,14 @@ def query_id(query: QueryDict, name: str) -> int | None:
     from a request always comes through a form field."""
     form = _IdForm({"id": query.get(name, "")})
     return form.cleaned_data["id"] if form.is_valid() else None
+
+
+class _SlugForm(forms.Form):
+    slug = forms.SlugField(max_length=50)
+
+
+def query_slug(query: QueryDict, name: str) -> str | None:
+    """The slug in query parameter `name` (`?product=tablet`), or None for anything that is not
+    one (a NUL byte or a long string never reaches the database)."""
+    form = _SlugForm({"slug": query.get(name, "")})
+    return form.cleaned_data["slug"] if form.is_valid() else None

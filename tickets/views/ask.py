@@ -33,7 +33,7 @@ from helpdesk import throttle
 from helpdesk.tenancy import current_organisation
 from tenants.models import Product
 from tickets import hooks, services
-from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm, query_id
+from tickets.forms import AskContactForm, AskForWhomForm, AskProductForm, AskQuestionForm, query_id, query_slug
 from tickets.models import Channel, ContactMethod, OnBehalfRelation, Ticket
 from tickets.uploads import CleanPhoto
 from tickets.views.requester import OPENED_KEY
@@ -206,15 +206,14 @@ def ask_start(request: HttpRequest) -> HttpResponse:
     itself: an id (from an instruction's "ask anyway") or a slug (from a tile on the start page)."""
     _photo_drop(request)
     request.session.pop(SESSION_KEY, None)
-    chosen = request.GET.get("product", "")
     products = current_organisation().active_products()
     # An instruction's "Ask a person after all" names the product by its slug; older links by id.
-    chosen_id = query_id(request.GET, "product")
+    chosen_id, chosen_slug = query_id(request.GET, "product"), query_slug(request.GET, "product")
     product = None
     if chosen_id is not None:
         product = products.filter(pk=chosen_id).first()
-    elif chosen:
-        product = products.filter(slug=chosen).first()
+    elif chosen_slug is not None:
+        product = products.filter(slug=chosen_slug).first()
     if product is not None:
         _save(request, product=product.pk, done=[STEPS[0]])
         return redirect("tickets:ask_step", step=STEPS[1])
