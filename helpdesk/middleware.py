@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 
 from helpdesk.views import bad_request
 
@@ -77,6 +78,12 @@ class SessionHostGuardMiddleware:
 
                 request.user = AnonymousUser()
         organisation = getattr(request, "tenant", None)
+        # Times on an organisation's pages are in its own time zone; the portal's in the project's.
+        zone = getattr(organisation, "time_zone", "")
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
         if organisation and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.user.is_authenticated:
             translation.activate(organisation.default_language)
             request.LANGUAGE_CODE = organisation.default_language

@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import RESERVED_SLUGS, CareOrganisation, Product
+from tenants.models import RESERVED_SLUGS, TIME_ZONES, CareOrganisation, Product
 
 
 def _products_field() -> forms.ModelMultipleChoiceField:
@@ -83,6 +83,7 @@ class OrganisationEditForm(forms.ModelForm):
         help_texts = {
             "help_phone": _("Shown on every page of the organisation, for people who want to call."),
             "brand_colour": _("The colour of the top of its pages. The text on it turns black or white by itself."),
+            "time_zone": _("Its pages show times in it, and each month of its reports starts at midnight in it."),
         }
         error_messages = {
             "name": {"required": _("Write the name of the care organisation.")},
@@ -104,6 +105,7 @@ class OrganisationEditForm(forms.ModelForm):
             self.initial["products"] = list(self.instance.products.values_list("pk", flat=True))
         self.fields["monthly_fee"].localize = False
         self.fields["help_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["time_zone"].widget = forms.Select(choices=[(name, name) for name in TIME_ZONES])
 
 
 def _bounds(name: str) -> tuple[int, int]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -20,6 +22,35 @@ SLUG_VALIDATOR = RegexValidator(
 )
 PREFIX_VALIDATOR = RegexValidator(r"^[A-Z]{2,5}$", _("Use 2 to 5 capital letters, such as AMP."))
 COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1d5a8c."))
+
+# The time zones a care organisation can have: Europe's, and those of the Dutch and Danish
+# places overseas (the Caribbean, Greenland, the Faroe Islands).
+TIME_ZONES = tuple(
+    sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if name.startswith("Europe/")
+        or name
+        in {
+            "America/Aruba",
+            "America/Curacao",
+            "America/Kralendijk",
+            "America/Lower_Princes",
+            "America/Nuuk",
+            "Atlantic/Canary",
+            "Atlantic/Faroe",
+            "Atlantic/Madeira",
+            "Atlantic/Azores",
+        }
+    )
+)
+
+
+def TIME_ZONE_VALIDATOR(value: str) -> None:
+    if value not in TIME_ZONES:
+        raise ValidationError(_("Choose a time zone from the list, such as Europe/Amsterdam."))
+
+
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "files", "mail", "portal", "tenant-template"})
 
 
@@ -80,6 +111,7 @@ class CareOrganisation(TenantMixin):
         "monthly_fee",
         "expected_questions_per_month",
         "contract_start",
+        "time_zone",
     )
     SETTINGS_FIELDS = (
         "escalate_after_minutes",
@@ -114,6 +146,10 @@ class CareOrganisation(TenantMixin):
         _("default language"), max_length=5, choices=Language.choices, default=Language.DUTCH
     )
     help_phone = models.CharField(_("help phone number"), max_length=30, blank=True)
+    # Its pages show times in it, and a month of its reports runs from midnight to midnight in it.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[TIME_ZONE_VALIDATOR]
+    )
     monthly_fee = models.DecimalField(
         _("monthly fee (euro)"), max_digits=9, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )

@@ -22,6 +22,7 @@ GOOD = {
     "monthly_fee": "1450.50",
     "expected_questions_per_month": "60",
     "contract_start": "2026-02-01",
+    "time_zone": "Europe/Amsterdam",
 }
 
 
