@@ -227,8 +227,16 @@ def _seed() -> tuple[list, dict[str, int], dict[str, list[str]], list[str]]:
 
 
 @contextlib.contextmanager
-def _servers(mail_dir: Path, log_dir: Path) -> Iterator[int]:
-    """gunicorn and a Celery worker on the benchmark's database; yields the web port."""
+def servers(
+    mail_dir: Path,
+    log_dir: Path,
+    *,
+    workers: int = GUNICORN_WORKERS,
+    celery: bool = True,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[int]:
+    """gunicorn with `workers` sync workers (and, with `celery`, a Celery worker) on the
+    benchmark's database; yields the web port. `extra_env` overrides their environment."""
     from django.db import connection
 
     db = connection.settings_dict
@@ -237,23 +245,29 @@ def _servers(mail_dir: Path, log_dir: Path) -> Iterator[int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": os.environ.get("REDIS_URL", ""),
-        "CELERY_RESULT_BACKEND": os.environ.get("REDIS_URL", ""),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "WEB_CONCURRENCY": str(GUNICORN_WORKERS),
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": url,
+            "CELERY_BROKER_URL": os.environ.get("REDIS_URL", ""),
+            "CELERY_RESULT_BACKEND": os.environ.get("REDIS_URL", ""),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "WEB_CONCURRENCY": str(workers),
+            "DB_CONN_MAX_AGE": "60",
+            "LOG_LEVEL": "WARNING",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+        | (extra_env or {})
+    )
     web_cmd = [sys.executable, "-m", "gunicorn", "helpdesk.wsgi", "-c", "gunicorn.conf.py"]
     web_cmd += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"]
     worker_cmd = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "-l", "WARNING", "--concurrency", "2"]
     with (log_dir / "web.log").open("w") as web_log, (log_dir / "worker.log").open("w") as worker_log:
         web = subprocess.Popen(web_cmd, cwd=ROOT, env=env, stdout=web_log, stderr=subprocess.STDOUT)
-        worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
+        started = [web]
+        if celery:
+            started.append(subprocess.Popen(worker_cmd, cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT))
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -264,9 +278,9 @@ def _servers(mail_dir: Path, log_dir: Path) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        for process in (web, worker):
+        for process in started:
             process.send_signal(signal.SIGTERM)
-        for process in (web, worker):
+        for process in started:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -316,7 +330,7 @@ def run(*, seconds: int) -> LoadResults:
     with tempfile.TemporaryDirectory() as folder:
         mail_dir, log_dir = Path(folder) / "mail", Path(folder)
         mail_dir.mkdir()
-        with _servers(mail_dir, log_dir) as port:
+        with servers(mail_dir, log_dir) as port:
             lock = threading.Lock()
             results = LoadResults(seconds=seconds, users=0)
             state = {"n": 0, "asked": [], "products": {f"{o.host}:{port}": products[o.host] for o in organisations}}

@@ -202,7 +202,11 @@ def _run_questions(args: argparse.Namespace, today: dt.date, where: str, load: f
     with provisioning.bench_database() as name:
         print(f"[bench] database {name}: fresh")
         results = questions.run(
-            requests=args.requests, warmup=args.warmup, explain=args.explain, show_queries=args.queries
+            requests=args.requests,
+            warmup=args.warmup,
+            explain=args.explain,
+            show_queries=args.queries,
+            throughput_seconds=args.throughput_seconds,
         )
     print(f"[bench] database {name}: dropped")
     for plan in results.plans:
@@ -296,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page and size (questions)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--queries", action="store_true", help="print every query of each page at 100,000")
+    parser.add_argument(
+        "--throughput-seconds",
+        type=float,
+        default=20.0,
+        help="seconds of load through gunicorn per page (questions; 0: none)",
+    )
     parser.add_argument("--report-scale", type=float, default=1.0, help="a share of the reports benchmark's sizes")
     parser.add_argument("--seconds", type=int, default=600, help="how long the mixed load runs (load)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page breaks its promise")

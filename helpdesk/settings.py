@@ -83,6 +83,12 @@ ROOT_URLCONF = "web.urls_tenant"
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_SCHEMA_PREFIX = "org_"
+# `SET search_path` once per schema change, not before every statement. django-tenants forgets
+# what it set whenever the schema changes (`set_tenant`, which the host routing calls at the start
+# and end of every request), the connection closes or goes back to the pool, or a transaction or
+# savepoint that may have carried the SET rolls back; the next cursor then sets it again
+# (tests/test_connection_pool.py, tests/tenants/test_search_path.py).
+TENANT_LIMIT_SET_CALLS = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -144,8 +150,9 @@ DATABASES = {"default": env.db_url("DATABASE_URL", engine="django_tenants.postgr
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # Django's psycopg connection pool, one per process: a request borrows a connection and gives it
-# back at its end. django-tenants sets `search_path` on every cursor it hands out, so a borrowed
-# connection never keeps the schema of the request before (tests/test_connection_pool.py).
+# back at its end. A connection given back forgets its `search_path`, and every request chooses
+# its schema again, so a borrowed connection never keeps the schema of the request before
+# (tests/test_connection_pool.py).
 if env.bool("DB_POOL", default=False):
     if DATABASES["default"]["CONN_MAX_AGE"]:
         raise ImproperlyConfigured("DB_POOL and DB_CONN_MAX_AGE exclude each other: leave DB_CONN_MAX_AGE at 0.")

@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from helpdesk import permissions as core_permissions
+from helpdesk.accounts.models import Role
 from helpdesk.tenancy import current_organisation
 from support import permissions, selectors
 from support.forms import AdviceAnswerForm, AdviceAskForm, LevelForm
-from support.models import AdviceThread, PendingReply
+from support.models import AdviceThread, Level, PendingReply
 from tickets import permissions as tickets_permissions
 
 
@@ -43,14 +44,26 @@ def with_answer_forms(threads: list[AdviceThread], user: Any) -> list[AdviceThre
 
 
 def support_for(ticket: Any, user: Any) -> SupportOnQuestion:
-    """Held answers and advice on a question, as far as `user` may see them."""
+    """Held answers and advice on a question, as far as `user` may see them.
+
+    The held answers and the advice are one query each (and one for the advice's messages when
+    there is advice); the viewer's level is read at most once, whatever the number of answers."""
     if ticket is None or not tickets_permissions.can_view_queue(user):
         return SupportOnQuestion()
+    trainee: bool | None = None
+
+    def is_trainee() -> bool:
+        nonlocal trainee
+        if trainee is None:
+            trainee = selectors.levels_of(user).for_product(ticket.product_id) == Level.TRAINEE
+        return trainee
+
     replies = []
-    for pending in selectors.pending_replies_on(ticket):
+    for pending in selectors.held_replies_on(ticket):
         pending.ticket = ticket
-        if permissions.can_see_pending_reply(user, pending):
-            pending.can_review = pending.is_pending and permissions.can_review_reply(user, pending)
+        known = is_trainee() if user.role == Role.VOLUNTEER else None
+        if permissions.can_see_pending_reply(user, pending, trainee=known):
+            pending.can_review = pending.is_pending and permissions.can_review_reply(user, pending, trainee=known)
             pending.is_mine = pending.author_id == user.pk
             replies.append(pending)
     is_professional = core_permissions.is_professional_here(user)
@@ -59,8 +72,7 @@ def support_for(ticket: Any, user: Any) -> SupportOnQuestion:
         thread for thread in selectors.advice_threads_on(ticket, user) if permissions.can_see_advice(user, thread)
     ]
     return SupportOnQuestion(
-        is_trainee=tickets_permissions.can_work_ticket(user, ticket)
-        and selectors.is_trainee_for(user, ticket.product_id),
+        is_trainee=tickets_permissions.can_work_ticket(user, ticket) and is_trainee(),
         replies=replies,
         threads=with_answer_forms(threads, user),
         can_ask=can_ask,

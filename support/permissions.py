@@ -28,18 +28,20 @@ def can_see_approvals(user: AnyUser) -> bool:
     return can_work_queue(user)
 
 
-def can_review_reply(user: AnyUser, pending: PendingReply) -> bool:
-    """Professionals, and volunteers experienced in the question's product; never the author."""
+def can_review_reply(user: AnyUser, pending: PendingReply, *, trainee: bool | None = None) -> bool:
+    """Professionals, and volunteers experienced in the question's product; never the author.
+
+    `trainee`: whether `user` is a trainee for the question's product, when the caller knows."""
     if not can_work_queue(user) or pending.author_id == user.pk:
         return False
     if user.role == Role.PROFESSIONAL:
         return True
-    return not is_trainee_for(user, pending.ticket.product_id)
+    return not (is_trainee_for(user, pending.ticket.product_id) if trainee is None else trainee)
 
 
-def can_see_pending_reply(user: AnyUser, pending: PendingReply) -> bool:
+def can_see_pending_reply(user: AnyUser, pending: PendingReply, *, trainee: bool | None = None) -> bool:
     """The trainee who wrote it, and who may review it. Never the requester, nor managers."""
-    return (is_tenant_member(user) and pending.author_id == user.pk) or can_review_reply(user, pending)
+    return (is_tenant_member(user) and pending.author_id == user.pk) or can_review_reply(user, pending, trainee=trainee)
 
 
 def can_ask_advice(user: AnyUser, ticket: Ticket) -> bool:

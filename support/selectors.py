@@ -119,6 +119,29 @@ def pending_replies_on(ticket: Ticket) -> QuerySet[PendingReply]:
     return PendingReply.objects.filter(ticket=ticket).select_related("author").order_by("created_at", "pk")
 
 
+# Where a question object keeps its held answers once read for its page (`held_replies_on`).
+HELD_REPLIES = "_support_held_replies"
+
+
+def held_replies_on(ticket: Ticket) -> list[PendingReply]:
+    """`pending_replies_on`, read once per question object: the question page's panel and its
+    "not solved yet" reason share one query. The services lock and read the question afresh,
+    so they never see what a page read before."""
+    held = ticket.__dict__.get(HELD_REPLIES)
+    if held is None:
+        held = list(pending_replies_on(ticket))
+        ticket.__dict__[HELD_REPLIES] = held
+    return held
+
+
+def has_waiting_reply(ticket: Ticket) -> bool:
+    """Whether an answer of the question still waits for approval."""
+    held = ticket.__dict__.get(HELD_REPLIES)
+    if held is not None:
+        return any(pending.is_pending for pending in held)
+    return PendingReply.objects.filter(ticket_id=ticket.pk, status=PendingReply.Status.PENDING).exists()
+
+
 def advice_threads_on(ticket: Ticket, user: User) -> QuerySet[AdviceThread]:
     """The exchanges about this question that `user` may read: their own, or all for a professional."""
     threads = AdviceThread.objects.filter(ticket=ticket).select_related("volunteer")

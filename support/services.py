@@ -23,7 +23,7 @@ from helpdesk.tasks import delay_on_commit
 from helpdesk.tenancy import current_organisation
 from support import tasks
 from support.models import AdviceMessage, AdviceThread, Level, PendingReply, VolunteerLevel
-from support.selectors import active_thread_of, is_trainee_for
+from support.selectors import active_thread_of, has_waiting_reply, is_trainee_for
 from tickets import services as tickets
 from tickets.models import Message, Status, Ticket, Tier
 
@@ -141,7 +141,7 @@ def reply_hold_for_trainee(*, ticket: Ticket, actor: User, body: str) -> Pending
 def held_answer_blocks_resolve(*, ticket: Ticket) -> str | None:
     """On tickets' `resolve_check` hook: a question with an answer waiting for approval is not
     solved, or the requester would hear "solved" before the answer reaches them."""
-    if PendingReply.objects.filter(ticket_id=ticket.pk, status=PendingReply.Status.PENDING).exists():
+    if has_waiting_reply(ticket):
         return str(_("An answer still waits for approval. Mark the question solved after it is approved."))
     return None
 

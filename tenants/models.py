@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from helpdesk.urls_util import absolute_url
+from tenants.product_choices import product_choices_forget
 
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
@@ -95,6 +96,7 @@ class Product(models.Model):
         if self.retired_at is None:
             self.retired_at = timezone.now()
             self.save(update_fields=["retired_at"])
+            product_choices_forget(self.organisations.all())
 
 
 class CareOrganisation(TenantMixin):

@@ -22,6 +22,7 @@ from helpdesk.tasks import delay_on_commit
 from tenants import tasks
 from tenants.cloning import schema_clone
 from tenants.models import CareOrganisation, Domain, Product
+from tenants.product_choices import product_choices_forget
 
 logger = logging.getLogger(__name__)
 
@@ -279,6 +280,7 @@ def organisation_update(
         new = sorted(locked.products.values_list("name", flat=True))
         if old != new:
             changes["products"] = [old, new]
+            product_choices_forget([locked])
     if changes:
         audit(actor=actor, action="organisation_changed", target=locked, changes=changes)
         if locked.is_active:

@@ -121,17 +121,19 @@ def _public_schema_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _no_throttle_counts_from_other_tests():
-    """Failure counters live in Redis, which outlives a test's rolled-back transaction.
+    """Failure counters and the organisations' product choices live in Redis, which outlives a
+    test's rolled-back transaction.
 
-    Only the counters are removed: a flush would also drop the Celery queues a worker test uses.
+    Only those are removed: a flush would also drop the Celery queues a worker test uses.
     """
     from django.core.cache import cache
 
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         redis = client.get_client(write=True)
-        for key in redis.scan_iter(match="*throttle:*", count=500):
-            redis.delete(key)
+        for pattern in ("*throttle:*", "*product-choices:*"):
+            for key in redis.scan_iter(match=pattern, count=500):
+                redis.delete(key)
     else:
         cache.clear()
     yield

@@ -108,3 +108,59 @@ def ticket_solve(*, ticket, actor: User | None, cause: str = "explanation"):
     elif not answered:
         Message.objects.create(ticket=ticket, author=actor, author_name=name, body="Zet de tablet uit en weer aan.")
     return ticket_resolve(ticket=ticket, actor=actor, cause=cause)
+
+
+def questions_bulk(count: int, *, first_number: int = 500_000, product_slug: str = "beeldbel-tablet") -> None:
+    """`count` plain open questions in the current organisation's schema, in one INSERT: the
+    volume around the question a test looks at (numbers far above the ones services hand out)."""
+    from tickets.models import Ticket
+
+    product = Product.objects.get(slug=product_slug)
+    Ticket.objects.bulk_create(
+        Ticket(
+            number=first_number + index,
+            contact_name=f"Vrager {index}",
+            product=product,
+            subject=f"Vraag {index}",
+            body="Het werkt niet.",
+        )
+        for index in range(count)
+    )
+
+
+def conversation_fill(ticket, *, helper: User, size: int) -> None:
+    """A conversation of `size` messages on `ticket` (answers, the requester's replies, internal
+    notes), with as many history lines, a call and a photo per five messages: bulk INSERTs."""
+    from tickets.models import Attachment, TicketEvent
+
+    kinds = ("answer", "reply", "note")
+    Message.objects.bulk_create(
+        Message(
+            ticket=ticket,
+            author=helper if kinds[index % 3] != "reply" else None,
+            author_name=helper.full_name if kinds[index % 3] != "reply" else ticket.contact_name,
+            body=f"Bericht {index}",
+            is_internal=kinds[index % 3] == "note",
+            from_requester=kinds[index % 3] == "reply",
+        )
+        for index in range(size)
+    )
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket=ticket, actor=helper, actor_name=helper.full_name, kind=TicketEvent.Kind.NOTE)
+        for _ in range(size)
+    )
+    Call.objects.bulk_create(
+        Call(ticket=ticket, caller=helper, caller_name=helper.full_name, reached=index % 2 == 0, note="Gebeld")
+        for index in range(max(size // 5, 1))
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            ticket=ticket,
+            file=f"questions/{ticket.pk}/photo{index}.jpg",
+            original_name=f"foto{index}.jpg",
+            content_type="image/jpeg",
+            size=1000,
+            uploaded_by=helper,
+        )
+        for index in range(max(size // 5, 1))
+    )

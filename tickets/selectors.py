@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -92,14 +93,18 @@ def calls_for(ticket: Ticket) -> QuerySet[Call]:
     return ticket.calls.order_by("at", "pk")
 
 
-def resolve_refusal(ticket: Ticket) -> str | None:
+def resolve_refusal(
+    ticket: Ticket, *, calls: Sequence[Call] | None = None, conversation: Sequence[Message] | None = None
+) -> str | None:
     """Why a helper cannot mark the question solved yet, in the reader's words; None if they can.
 
     Nobody is told their question is solved without an answer: someone who asked to be called
     back needs a call that reached them, anyone else a public answer or such a call. An app
     above may say "not yet" too (`hooks.resolve_check`: an answer still waits for approval).
+    The question page passes the `calls` and the `conversation` it read already (every message,
+    or at least every public one); without them they are asked of the database.
     """
-    reached = ticket.calls.filter(reached=True).exists()
+    reached = ticket.calls.filter(reached=True).exists() if calls is None else any(call.reached for call in calls)
     if ticket.asked_for_call and not reached:
         return str(
             _("%(name)s asked to be called back. Record a call that reached them first.")
@@ -108,7 +113,10 @@ def resolve_refusal(ticket: Ticket) -> str | None:
     waiting = hooks.resolve_check.first(ticket=ticket)
     if waiting is not None:
         return waiting
-    answered = ticket.messages.filter(is_internal=False, from_requester=False).exists()
+    if conversation is not None:
+        answered = any(not message.is_internal and not message.from_requester for message in conversation)
+    else:
+        answered = ticket.messages.filter(is_internal=False, from_requester=False).exists()
     if not answered and not reached:
         return str(_("The person who asked has had no answer yet. Send an answer or record a call first."))
     return None

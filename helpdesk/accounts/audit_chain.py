@@ -59,6 +59,7 @@ def seal(*, batch: int = 500) -> int:
             rows = list(AuditEvent.objects.filter(position__isnull=True).order_by("pk").values()[:batch])
             if not rows:
                 return sealed
+            last_batch = len(rows) < batch
             for row in rows:
                 position += 1
                 digest = entry_digest(row, previous)
@@ -67,9 +68,16 @@ def seal(*, batch: int = 500) -> int:
                 )
                 previous = digest
                 sealed += 1
+            if last_batch:
+                # Rows written after this read are sealed by their own transaction's seal, which
+                # waits for this lock; asking again would only find the same nothing.
+                return sealed
 
 
 def seal_schema(schema: str) -> int:
+    if connection.schema_name == schema:
+        # Already there (a request's own schema): switching would only send the search path again.
+        return seal()
     with schema_context(schema):
         return seal()
 

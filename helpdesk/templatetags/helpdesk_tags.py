@@ -10,7 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
 
-from helpdesk.hooks import PanelSlot
+from helpdesk.hooks import Panel, PanelSlot
 
 register = template.Library()
 
@@ -32,14 +32,15 @@ def widget(field: BoundField) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def panels(context: template.Context, slot: PanelSlot, obj: Any) -> SafeString:
+def panels(context: template.Context, slot: PanelSlot | list[tuple[Panel, dict[str, Any]]], obj: Any) -> SafeString:
     """Renders the panels that apps above have added to `slot` for `obj` (see helpdesk.hooks).
 
     Each panel's template gets the page's context plus what the panel's context function gave.
+    A view that read the panels already (`slot.contexts(request, obj)`) passes that list instead.
     """
-    request = context.get("request")
+    shown = slot.contexts(context.get("request"), obj) if isinstance(slot, PanelSlot) else slot
     parts = []
-    for panel, extra in slot.contexts(request, obj):
+    for panel, extra in shown:
         with context.push(**extra):
             parts.append(context.template.engine.get_template(panel.template).render(context))
     return mark_safe("".join(parts))  # noqa: S308 - the panels' own templates escaped what they show

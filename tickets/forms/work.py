@@ -37,9 +37,16 @@ class QueueFilterForm(forms.Form):
     unassigned = forms.BooleanField(label=_("Only questions nobody has taken"), required=False)
     with_professionals = forms.BooleanField(label=_("Only questions with the professionals"), required=False)
 
-    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, products: QuerySet[Product], choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """`products` checks what is sent; `choices` (id, name), when given, are what the menu shows
+        instead of reading `products` again."""
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products
+        field = self.fields["product"]
+        field.queryset = products
+        if choices is not None:
+            field.choices = choices
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data
@@ -143,9 +150,16 @@ class ProductTopicForm(forms.Form):
     )
     topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, products: QuerySet[Product], choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """`products` checks what is sent; `choices` (id, name), when given, are what the menu shows
+        instead of reading `products` again."""
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = products
+        field = self.fields["product"]
+        field.queryset = products
+        if choices is not None:
+            field.choices = choices
 
 
 class NotificationForm(forms.Form):

@@ -329,8 +329,15 @@ def ticket_follow_link_send(*, ticket: Ticket, actor: User | None = None) -> boo
 
 
 def ticket_mark_read(*, ticket: Ticket, user: User) -> None:
-    """Remembers that `user` has seen the question as it is now; their queue stops marking it."""
-    TicketRead.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})
+    """Remembers that `user` has seen the question as it is now; their queue stops marking it.
+
+    One statement (an upsert on the pair), because every look at a question page writes it."""
+    TicketRead.objects.bulk_create(
+        [TicketRead(user=user, ticket=ticket, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "ticket"],
+        update_fields=["seen_at"],
+    )
 
 
 def tickets_close_unanswered_resolved(*, older_than: timedelta) -> int:

@@ -19,11 +19,8 @@ from tickets import hooks, permissions, services
 from tickets.forms import (
     CallForm,
     CloseForm,
-    EscalateForm,
-    HandBackForm,
     NoteForm,
     NotificationForm,
-    PhotoForm,
     ProductTopicForm,
     QueueFilterForm,
     ReplyForm,
@@ -31,9 +28,10 @@ from tickets.forms import (
     SavedReplyForm,
     query_id,
 )
-from tickets.models import Message, NotificationPreference, SavedReply, Status, Ticket
-from tickets.selectors import QueueFilters, calls_for, events_for, messages_for, queue_for, resolve_refusal
+from tickets.models import Message, NotificationPreference, SavedReply, Ticket
+from tickets.selectors import QueueFilters, queue_for
 from tickets.views.outcomes import answer_went
+from tickets.views.question_page import about_form, detail_context
 from tickets.views.refusals import WITH_PROFESSIONALS, explain
 
 QUEUE_PAGE_SIZE = 50
@@ -76,50 +74,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     template = "tickets/queue.html#rows" if request.htmx else "tickets/queue.html"
     return render(request, template, context)
-
-
-def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
-    user = request.user
-    can_work = permissions.can_work_ticket(user, ticket)
-    can_take_over = permissions.can_take_over_ticket(user, ticket)
-    return {
-        "ticket": ticket,
-        "with_professionals": ticket.is_with_professionals,
-        "is_professional": core_permissions.is_professional_here(user),
-        "can_claim": permissions.can_claim_ticket(user, ticket),
-        "can_release": permissions.can_release_ticket(user, ticket),
-        "can_set_waiting": can_work and ticket.can_change_to(Status.WAITING),
-        "can_close": can_work and ticket.can_change_to(Status.CLOSED),
-        "can_note": permissions.can_add_note(user, ticket),
-        "can_escalate": permissions.can_escalate_ticket(user, ticket),
-        "can_mark_worry": permissions.can_mark_worry(user, ticket),
-        "can_take_over": can_take_over,
-        # The professionals' queue hands over to ?take=1: the take-over button comes first then.
-        "take_first": can_take_over and request.GET.get("take") == "1",
-        "can_hand_back": permissions.can_hand_back_ticket(user, ticket),
-        "escalate_form": forms.get("escalate_form") or EscalateForm(),
-        "hand_back_form": forms.get("hand_back_form") or HandBackForm(),
-        "contact_person": bool(current_organisation().contact_person_email),
-        "question_facts": hooks.question_facts,
-        "question_panels": hooks.question_panels,
-        "conversation": messages_for(ticket, include_internal=permissions.can_see_internal_notes(request.user, ticket)),
-        "events": events_for(ticket),
-        "photos": ticket.attachments.all(),
-        "photo_form": forms.get("photo_form") or PhotoForm(),
-        "saved_replies": SavedReply.objects.only("pk", "title", "body") if can_work else [],
-        "can_work": can_work,
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "resolve_form": forms.get("resolve_form") or ResolveForm(),
-        "resolve_refusal": resolve_refusal(ticket) if can_work and ticket.is_open else None,
-        "calls": calls_for(ticket),
-        "can_call": can_work and not ticket.is_closed and (ticket.asked_for_call or bool(ticket.contact_phone)),
-        "call_form": forms.get("call_form") or CallForm(),
-        "about_form": forms.get("about_form")
-        or ProductTopicForm(initial={"product": ticket.product_id, "topic": ticket.topic}, products=_products()),
-        # The first rejected form, so the page title says "Error: ".
-        "form": next((f for f in forms.values() if f is not None and f.errors), None),
-    }
 
 
 @login_required_here
@@ -233,8 +187,7 @@ def _form_action(
     allowed: Callable[[Any, Ticket], bool] = permissions.can_work_ticket,
 ) -> HttpResponse:
     ticket = helper_ticket_or_404(request, number)
-    kwargs = {"products": _products()} if form_class is ProductTopicForm else {}
-    form = form_class(request.POST, **kwargs)
+    form = about_form(ticket, request.POST) if form_class is ProductTopicForm else form_class(request.POST)
     if not allowed(request.user, ticket):
         # The question went to the professionals after this page was opened. What was typed is
         # kept, in the internal note, so it still reaches them.
