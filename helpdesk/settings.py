@@ -251,7 +251,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "seal-audit-chains": {
         "task": "helpdesk.accounts.tasks.seal_audit_chains",
-        "schedule": 60 * 10,
+        "schedule": 60,
     },
 }
 

@@ -47,6 +47,16 @@ def _rows(cursor: CursorWrapper, query: str, params: list) -> list[tuple]:
 def schema_clone(*, source: str, target: str) -> None:
     """Creates schema `target` as a copy of `source`: its tables, rows, sequences' positions,
     constraints and indexes. All or nothing."""
+    try:
+        _copy(source=source, target=target)
+    finally:
+        # SET LOCAL lasts to the end of the outermost transaction, which is later than this one
+        # when the copy runs inside another (a test, a savepoint): django-tenants, which sets the
+        # path only when it thinks it changed (TENANT_LIMIT_SET_CALLS), must set it again.
+        connection.search_path_set_schemas = None
+
+
+def _copy(*, source: str, target: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("SET LOCAL search_path = {}").format(sql.Identifier(source)).as_string(cursor.connection)

@@ -99,4 +99,4 @@ def audit(
 
 def _seal_after_commit() -> None:
     schema = connection.schema_name
-    transaction.on_commit(lambda: audit_chain.seal_schema(schema), robust=True)
+    transaction.on_commit(lambda: audit_chain.seal_schema(schema, wait=False), robust=True)

@@ -2,7 +2,7 @@
 
 Rows are written by `helpdesk.accounts.audit.audit` inside the transaction of what they record,
 without a lock, so writing stays as parallel as the work itself. Right after that transaction
-commits, `seal` takes the schema's chain lock, gives the new rows the next positions in the
+commits, `seal` tries the schema's chain lock (skipping when another sealer holds it), gives the new rows the next positions in the
 order they were written and fills in `previous_hash` and `entry_hash`. A row's hash covers every
 column except the three chain columns, plus the previous row's hash, so changing, removing or
 inserting a row anywhere but at the end breaks the chain. `verify` walks it again;
@@ -48,12 +48,20 @@ def _head() -> tuple[int, str]:
     return (row["position"], row["entry_hash"]) if row else (0, "")
 
 
-def seal(*, batch: int = 500) -> int:
-    """Chains the rows of the current schema that are not sealed yet; returns how many."""
+def seal(*, batch: int = 500, wait: bool = True) -> int:
+    """Chains the rows of the current schema that are not sealed yet; returns how many.
+
+    `wait=False` (right after a request's commit) gives up at once when another process holds
+    the chain lock, so busy pages never queue behind one another: what that sealer did not see
+    is sealed by the next seal in the schema, at the latest by the beat task a minute later,
+    and the trigger guards the row's content meanwhile."""
     sealed = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_CHAIN_LOCK, connection.schema_name])
+            lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            cursor.execute(f"SELECT {lock}(%s, hashtext(%s))", [_CHAIN_LOCK, connection.schema_name])
+            if not wait and not cursor.fetchone()[0]:
+                return 0
         position, previous = _head()
         while True:
             rows = list(AuditEvent.objects.filter(position__isnull=True).order_by("pk").values()[:batch])
@@ -69,17 +77,17 @@ def seal(*, batch: int = 500) -> int:
                 previous = digest
                 sealed += 1
             if last_batch:
-                # Rows written after this read are sealed by their own transaction's seal, which
-                # waits for this lock; asking again would only find the same nothing.
+                # Rows written after this read are sealed by a later seal; asking again would
+                # only find the same nothing.
                 return sealed
 
 
-def seal_schema(schema: str) -> int:
+def seal_schema(schema: str, *, wait: bool = True) -> int:
     if connection.schema_name == schema:
         # Already there (a request's own schema): switching would only send the search path again.
-        return seal()
+        return seal(wait=wait)
     with schema_context(schema):
-        return seal()
+        return seal(wait=wait)
 
 
 @dataclass(frozen=True)

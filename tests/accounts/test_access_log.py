@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts import audit_chain
@@ -146,3 +146,19 @@ def test_the_requester_sees_who_looked_at_their_question(org_a, asked_for_mother
     assert volunteer_a.full_name in page and "2 times" in page
     assert manager_a.full_name not in page
     assert "192.0.2" not in page and "@" not in page.split("Who looked")[1].split("</section>")[0]
+
+
+def test_the_seal_after_a_request_does_not_wait_for_another_sealer(in_org, volunteer_a):
+    # Another process holds the chain lock of this schema (on a connection of its own).
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [audit_chain._CHAIN_LOCK, in_org.schema_name])
+        audit(actor=volunteer_a, action="ticket_viewed")
+
+        assert audit_chain.seal(wait=False) == 0  # gave up at once instead of waiting
+        assert AuditEvent.objects.filter(position__isnull=True).exists()
+    finally:
+        other.close()
+    assert audit_chain.seal(wait=False) >= 1  # the next seal, once the lock is free, chains it
+    assert not AuditEvent.objects.filter(position__isnull=True).exists()

@@ -39,6 +39,7 @@ def _catalogue(schema: str) -> dict[str, list[tuple]]:
         for table in ("django_migrations", "django_content_type", "auth_permission"):
             cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')
             found[f"count {table}"] = cursor.fetchall()
+    connection.search_path_set_schemas = None  # the SET above: django-tenants must set its own again
     return found
 
 
