@@ -33,6 +33,7 @@ from `helpdesk.accounts.models.Role`. Sign-ins go through tests/signing_in.py, a
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # Tasks run in-process unless a test starts a real worker (see tests/test_celery_worker.py).
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
@@ -65,6 +66,48 @@ def _fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+def _media_files(root: Path) -> set[Path]:
+    return {path for path in root.rglob("*") if path.is_file()} if root.is_dir() else set()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_folder_left_alone():
+    """No test leaves a file in the configured media folder (var/media unless MEDIA_ROOT says
+    otherwise): the run fails at its end if one appeared there."""
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    before = _media_files(root)
+    yield
+    added = sorted(str(path.relative_to(root)) for path in _media_files(root) - before)
+    assert not added, f"tests left files in {root}: {', '.join(added[:10])}"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Every test stores uploads, reports and pictures in a folder of its own (`tmp_path`).
+
+    django-tenants' storage caches its root and does not notice a changed MEDIA_ROOT (its reset
+    hook passes the wrong argument), so that cache is dropped; Django's own storages, such as the
+    shared pictures' store, forget theirs when the setting changes.
+    """
+    media_root_set(settings, tmp_path)
+    yield
+    _tenant_storage_forgets_its_root()
+
+
+def _tenant_storage_forgets_its_root() -> None:
+    from django.core.files.storage import storages
+
+    storages["default"].__dict__.pop("relative_media_root", None)
+
+
+def media_root_set(settings, folder: Path) -> None:
+    """Points this test's storages at `folder` (a worker's media folder, say)."""
+    _tenant_storage_forgets_its_root()
+    settings.MEDIA_ROOT = folder
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,8 @@ def worker_environment(mail_dir: Path, **extra: str) -> dict[str, str]:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        # Files a task stores go beside its mail, never into the checkout's var/media.
+        "MEDIA_ROOT": str(mail_dir.parent / f"{mail_dir.name}-media"),
         **extra,
     }
 

@@ -21,11 +21,16 @@
 
   // Which control had focus inside the part that is about to be replaced, so the same control in
   // the new content can have it back.
+  // And where the page was scrolled to: while htmx puts the new part in beside the old one,
+  // Chromium's scroll anchoring moves the page by the new part's height (the timed refresh of
+  // the queue jumped a long way down). A swap never moves the page the person is reading.
   var lostFocus = null;
+  var scrolled = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var active = document.activeElement;
     lostFocus = null;
+    scrolled = { x: window.scrollX, y: window.scrollY };
     if (target && active && active !== document.body && target.contains(active)) {
       lostFocus = {
         id: active.id,
@@ -56,13 +61,17 @@
       region.dataset.last = announcer.dataset.announce;
       region.textContent = announcer.dataset.announce;
     }
+    if (scrolled && (window.scrollX !== scrolled.x || window.scrollY !== scrolled.y)) {
+      window.scrollTo(scrolled.x, scrolled.y);
+    }
+    scrolled = null;
     // Focus that was inside the replaced part would fall to the page body: give it back to the
     // same control, else to a heading of the new part, else to the new part itself.
     if (lostFocus && (document.activeElement === document.body || !document.activeElement)) {
       var next = sameControl(scope, lostFocus) || scope.querySelector("h1, h2, h3") || (scope !== document ? scope : null);
       if (next) {
         if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) { next.setAttribute("tabindex", "-1"); }
-        next.focus();
+        next.focus({ preventScroll: true });
       }
     }
     lostFocus = null;

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 from helpdesk.accounts import services
 from helpdesk.accounts.models import LoginToken, Role
 from tests.conftest import current_user, english_client
+from tests.qr_reading import text_of_qr_in_pdf
 from tests.signing_in import sign_in
 
 
@@ -45,6 +46,27 @@ def test_manager_prints_a_card_as_pdf(manager_client, client_person, org_a):
         card = LoginToken.objects.get(user=client_person, purpose=LoginToken.Purpose.LOGIN_CARD)
     assert card.revoked_at is None
     assert card.expires_at is None
+
+
+def test_the_code_on_the_printed_card_signs_in_that_person_and_nobody_else(
+    manager_client, org_a, make_user, client_person
+):
+    """The QR code read back from each printed PDF, followed in a fresh browser on the organisation's
+    host: it signs in the person the card was printed for."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    neighbour = make_user(org_a, role=Role.REQUESTER, email=None, full_name="Hanna de Wit")
+    for person in (client_person, neighbour):
+        pdf = manager_client.post(f"/account/people/{person.pk}/card/").content
+        url = urlsplit(text_of_qr_in_pdf(pdf))
+        assert (url.scheme, url.hostname) == (settings.SITE_SCHEME, org_a.host)
+
+        phone = english_client(org_a.host)
+        assert phone.get(url.path).status_code == 200
+        phone.post(url.path)
+        assert current_user(phone) == person
 
 
 def test_printing_needs_a_post(manager_client, client_person):

@@ -19,7 +19,7 @@ from support.services import advice_ask
 from tests.conftest import english_client
 from tests.factories import ticket_make
 from tests.signing_in import sign_in
-from tests.tickets.test_photos import _media_in_tmp, image_bytes  # noqa: F401 (an autouse fixture)
+from tests.tickets.test_photos import image_bytes
 from tickets import services, uploads
 from tickets.models import Attachment, Message, Ticket
 

@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 from helpdesk.celery import app as celery_app
 from reporting.models import Report, ReportBuild
 from reporting.tasks import build_report
+from tests.conftest import media_root_set
 from tests.workers import test_database_url
 
 pytestmark = pytest.mark.worker
@@ -34,7 +35,8 @@ def prefork_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         url = test_database_url()
     log = tmp_path_factory.mktemp("report-worker") / "worker.log"
-    env = os.environ | {"DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "false"}
+    media = tmp_path_factory.mktemp("report-media")
+    env = os.environ | {"DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "false", "MEDIA_ROOT": str(media)}
     command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "prefork", "--concurrency", "1"]
     command += ["-l", "INFO", "--purge", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     with log.open("w") as output:
@@ -48,7 +50,7 @@ def prefork_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        yield process, log
+        yield process, log, media
     finally:
         celery_app.conf.task_always_eager = eager
         process.send_signal(signal.SIGTERM)
@@ -83,7 +85,8 @@ def _wait_for(predicate, what: str, log: Path):
 
 
 @pytest.fixture
-def queued_report(django_db_blocker):
+def queued_report(prefork_worker, django_db_blocker, settings):
+    media_root_set(settings, prefork_worker[2])  # the test reads what the worker stored
     with django_db_blocker.unblock(), schema_context(SCHEMA):
         Report.objects.filter(month=MONTH).delete()
         report = Report.objects.create(month=MONTH)
@@ -97,7 +100,7 @@ def queued_report(django_db_blocker):
 
 
 def test_a_worker_killed_mid_build_ends_with_exactly_one_ready_report(prefork_worker, queued_report, django_db_blocker):
-    process, log = prefork_worker
+    process, log, _media = prefork_worker
     with django_db_blocker.unblock(), schema_context(SCHEMA):
         report = Report.objects.get(pk=queued_report.pk)
         with transaction.atomic():

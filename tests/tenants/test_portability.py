@@ -21,7 +21,7 @@ from support.services import advice_ask
 from tenants import portability
 from tenants.models import CareOrganisation, Domain
 from tests.factories import ticket_make
-from tests.tickets.test_photos import _media_in_tmp, image_bytes  # noqa: F401 (an autouse fixture)
+from tests.tickets.test_photos import image_bytes
 from tickets import services, uploads
 
 pytestmark = pytest.mark.django_db

@@ -23,18 +23,6 @@ from tickets.views import ask
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploads go to a folder of this test (see tests/tickets/test_photos.py for the cache)."""
-    from django.core.files.storage import storages
-
-    storage = storages["default"]
-    storage.__dict__.pop("relative_media_root", None)
-    settings.MEDIA_ROOT = tmp_path
-    yield
-    storage.__dict__.pop("relative_media_root", None)
-
-
 def product_pk(slug: str = "beeldbel-tablet") -> str:
     return str(Product.objects.get(slug=slug).pk)
 

@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 
 from tests.factories import ticket_make
 from tests.signing_in import sign_in
-from tests.tickets.test_photos import _media_in_tmp, image_bytes, upload  # noqa: F401 (a fixture)
+from tests.tickets.test_photos import image_bytes, upload
 from tickets import services
 from tickets.models import EscalationReason, TicketEvent
 from tickets.permissions import can_work_ticket

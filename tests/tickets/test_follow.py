@@ -135,3 +135,31 @@ def test_a_question_asked_in_this_browser_can_be_followed_right_away(client_a, o
     number = re.search(r"TSA-(\d+)", done).group(1)
     assert f"/questions/{number}/follow/" in done
     assert client_a.get(f"/questions/{number}/follow/").status_code == 200
+
+
+def test_the_follow_page_shows_the_question_and_messages_as_text(client_a, org_a):
+    """Whatever the asker or a helper typed is shown as text, never run as HTML."""
+    with tenant_context(org_a):
+        volunteer = UserFactory(role=Role.VOLUNTEER, requester_kind="")
+        ticket = ticket_make(
+            subject="<script>alert(1)</script>",
+            body="Mijn <b>tablet</b>\n<img src=x onerror=alert(2)>",
+            contact_name="<i>Piet</i>",
+            contact_email="piet@example.org",
+        )
+        services.reply_post(ticket=ticket, actor=volunteer, body="Druk op <b>aan</b>.<script>alert(3)</script>")
+    client_a.post("/questions/open/", {"reference": str(ticket.number), "contact": "piet@example.org"})
+    client_a.post(f"/questions/{ticket.number}/follow/", {"body": "Het <u>scherm</u> blijft zwart"})
+
+    html = client_a.get(f"/questions/{ticket.number}/follow/").content.decode()
+
+    for raw, shown in [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("Mijn <b>tablet</b>", "Mijn &lt;b&gt;tablet&lt;/b&gt;"),
+        ("<img src=x onerror=alert(2)>", "&lt;img src=x onerror=alert(2)&gt;"),
+        ("Druk op <b>aan</b>.<script>alert(3)</script>", "Druk op &lt;b&gt;aan&lt;/b&gt;.&lt;script&gt;alert(3)"),
+        ("Het <u>scherm</u>", "Het &lt;u&gt;scherm&lt;/u&gt;"),
+        ("<i>Piet</i>", "&lt;i&gt;Piet&lt;/i&gt;"),
+    ]:
+        assert raw not in html
+        assert shown in html

@@ -18,19 +18,6 @@ from tickets.models import Attachment, TicketEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploads go to a folder of this test. django-tenants' storage caches its root and does not
-    notice a changed MEDIA_ROOT (its reset hook passes the wrong argument), so the cache is dropped."""
-    from django.core.files.storage import storages
-
-    storage = storages["default"]
-    storage.__dict__.pop("relative_media_root", None)
-    settings.MEDIA_ROOT = tmp_path
-    yield
-    storage.__dict__.pop("relative_media_root", None)
-
-
 def image_bytes(image_format: str = "PNG", *, exif: bool = False, size: tuple[int, int] = (40, 30)) -> bytes:
     output = io.BytesIO()
     image = Image.new("RGB", size, "red")
@@ -181,3 +168,60 @@ def test_a_refused_upload_shows_its_error_in_the_summary_and_beside_the_field(
     field = re.search(r'<input[^>]*id="id_photo-photo"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in field and "id_photo-photo_error" in field
     assert 'class="notice' not in html.split("<main", 1)[1].split("data-error-summary", 1)[0]
+
+
+def test_the_stored_type_comes_from_the_photos_bytes_not_from_the_browser(client_a, org_a, volunteer_a, ticket):
+    """A PNG sent as "foto.jpg" of type text/html is kept and served as the PNG it is."""
+    sign_in(client_a, org_a, volunteer_a)
+    client_a.post(
+        f"/questions/{ticket.number}/photos/", {"photo-photo": upload("foto.jpg", image_bytes("PNG"), "text/html")}
+    )
+    with tenant_context(org_a):
+        photo = Attachment.objects.get(ticket=ticket)
+        assert photo.content_type == "image/png" and photo.file.name.endswith(".png")
+    served = client_a.get(f"/questions/{ticket.number}/photos/{photo.pk}/")
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _photo_of_the_first_asker(client_a, org_a, requester_a, second_requester_a):
+    """Two askers of organisation A, each with a question; the first adds a photo to theirs."""
+    with tenant_context(org_a):
+        first = ticket_make(requester=requester_a, contact_email="riet@example.org")
+        second = ticket_make(requester=second_requester_a, contact_email="kees@example.org")
+    sign_in(client_a, org_a, requester_a)
+    client_a.post(f"/questions/{first.number}/photos/", {"photo-photo": upload("mijn-scherm.png", image_bytes())})
+    with tenant_context(org_a):
+        photo = Attachment.objects.get(ticket=first)
+    assert client_a.get(f"/questions/{first.number}/photos/{photo.pk}/").status_code == 200
+    return first, second, photo
+
+
+@pytest.mark.parametrize("opened_with", ["account", "number and contact"])
+def test_another_asker_of_the_same_organisation_cannot_open_the_photo(
+    org_a, requester_a, second_requester_a, opened_with
+):
+    from tests.conftest import english_client
+
+    first, second, photo = _photo_of_the_first_asker(english_client(org_a.host), org_a, requester_a, second_requester_a)
+    other = english_client(org_a.host)
+    if opened_with == "account":
+        sign_in(other, org_a, second_requester_a)
+    else:
+        other.post("/questions/open/", {"reference": str(second.number), "contact": "kees@example.org"})
+    assert other.get(f"/questions/{second.number}/follow/").status_code == 200  # their own question opens
+
+    assert other.get(f"/questions/{first.number}/photos/{photo.pk}/").status_code == 404
+    # Nor through their own question's address.
+    assert other.get(f"/questions/{second.number}/photos/{photo.pk}/").status_code == 404
+
+
+def test_staff_of_another_organisation_cannot_open_the_photo(
+    client_a, client_b, org_a, org_b, requester_a, second_requester_a, manager_b, volunteer_b
+):
+    first, _second, photo = _photo_of_the_first_asker(client_a, org_a, requester_a, second_requester_a)
+    path = f"/questions/{first.number}/photos/{photo.pk}/"
+    for staff in (manager_b, volunteer_b):
+        sign_in(client_b, org_b, staff)
+        assert client_b.get(path).status_code == 404
+        assert client_b.get(path, HTTP_HOST=org_a.host).status_code == 404  # their session is not valid in A

@@ -403,3 +403,31 @@ def test_the_auto_close_task_visits_every_organisation(org_a, org_b):
     for organisation in (org_a, org_b):
         with tenant_context(organisation):
             assert Ticket.objects.get(pk=made[organisation.slug]).status == Status.CLOSED
+
+
+def test_solved_questions_close_after_their_organisations_own_number_of_days(org_a, org_b):
+    """A waits 3 days, B 10: after 5 days A's solved question is closed and B's is not yet."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    org_a.auto_close_days, org_b.auto_close_days = 3, 10
+    org_a.save(update_fields=["auto_close_days"])
+    org_b.save(update_fields=["auto_close_days"])
+    solved = {}
+    for organisation in (org_a, org_b):
+        with tenant_context(organisation):
+            ticket = ticket_solve(ticket=ticket_make(), actor=None, cause="other")
+            Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=5))
+            solved[organisation] = ticket.pk
+
+    assert close_resolved_questions.apply().get() == 1
+
+    with tenant_context(org_a):
+        assert Ticket.objects.get(pk=solved[org_a]).status == Status.CLOSED
+    with tenant_context(org_b):
+        assert Ticket.objects.get(pk=solved[org_b]).status == Status.RESOLVED
+        Ticket.objects.filter(pk=solved[org_b]).update(resolved_at=timezone.now() - timedelta(days=11))
+    assert close_resolved_questions.apply().get() == 1
+    with tenant_context(org_b):
+        assert Ticket.objects.get(pk=solved[org_b]).status == Status.CLOSED
