@@ -231,5 +231,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     var note = document.getElementById("draft-note");
     if (restored && note) { announce(note.dataset.announce); }
+    // Signing out on purpose leaves no drafts behind on a shared computer.
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sign-out]"), function (form) {
+      form.addEventListener("submit", function () {
+        for (var i = local.length - 1; i >= 0; i--) {
+          var key = local.key(i);
+          if (key && key.indexOf(PREFIX) === 0) { local.removeItem(key); }
+        }
+      });
+    });
   });
 })();
