@@ -225,3 +225,9 @@ def test_the_operator_resets_the_code_of_an_organisations_only_manager(org_a, ma
         assert not TOTPDevice.objects.filter(user=manager_a).exists()
         event = AuditEvent.objects.get(action="second_factor_reset")
         assert event.actor_id is None and event.actor_label == "Olga Operator (operator)"
+
+
+@pytest.mark.parametrize("odd", ["²", "//evil.example/", "https://evil.example/", "people"])
+def test_the_code_page_goes_only_to_a_path_of_this_host(client_a, org_a, manager_a, odd):
+    sign_in(client_a, org_a, manager_a)
+    assert client_a.get(CODE_PAGE, {"next": odd})["Location"] == "/"
