@@ -39,7 +39,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The current second-factor code of the demo operator staff (while `make run` is running).
+# The current second-factor code of the demo operator staff and managers (while `make run` is running).
 otp: install
 	@$(BIN)/python -m helpdesk.embedded exec --quiet --profile dev -- $(BIN)/python manage.py demo_accounts --codes
 

@@ -22,7 +22,7 @@ from tickets import services as tickets
 from tickets.models import DutyPeriod, SavedReply, Status, Ticket, Tier
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - demo data only, printed on start
-# A fixed authenticator key for the demo operator staff, so `make otp` can show their codes.
+# A fixed authenticator key for the demo operator staff and managers, so `make otp` can show their code.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 PRODUCTS = [
@@ -124,12 +124,17 @@ def people_ensure(organisation: CareOrganisation) -> None:
     with tenant_context(organisation):
         for role, kind, first, last in PEOPLE:
             email = demo_email(role, first, organisation.slug)
-            if User.objects.filter(email=email).exists():
-                continue
-            password = DEMO_PASSWORD if role != Role.REQUESTER else None
-            User.objects.create_user(
-                email=email, password=password, full_name=f"{first} {last}", role=role, requester_kind=kind
-            )
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                password = DEMO_PASSWORD if role != Role.REQUESTER else None
+                user = User.objects.create_user(
+                    email=email, password=password, full_name=f"{first} {last}", role=role, requester_kind=kind
+                )
+            if role == Role.MANAGER:
+                # Managers confirm each sign-in with a code: the same demo key as the operator staff.
+                TOTPDevice.objects.get_or_create(
+                    user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+                )
 
 
 @transaction.atomic

@@ -3,12 +3,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from helpdesk import permissions
+from helpdesk.middleware import session_seconds_left
 from helpdesk.urls_util import portal_url
 
 
 def site(request: HttpRequest) -> dict[str, object]:
     organisation = getattr(request, "tenant", None)
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated and hasattr(request, "session"))
     return {
         "organisation": organisation,
         "operator_name": settings.OPERATOR_NAME,
@@ -17,6 +19,10 @@ def site(request: HttpRequest) -> dict[str, object]:
         "is_portal": organisation is None,
         "can_manage_users": bool(user and permissions.can_manage_users(user)),
         "can_set_password": bool(user and permissions.can_set_password(user)),
+        # The expiry warning (static/js/site.js): seconds left, and how long before the end it shows.
+        "session_seconds_left": session_seconds_left(request) if signed_in else None,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_warning_minutes": max(1, settings.SESSION_WARNING_SECONDS // 60),
         # A professional on an organisation's pages came from the portal: a way back there.
         "back_to_portal": portal_url("/") if organisation and user and getattr(user, "is_shadow", False) else "",
         "can_use_portal": bool(user and permissions.can_use_portal(user)),

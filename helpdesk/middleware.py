@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from helpdesk.views import bad_request
 
 SESSION_SCHEMA_KEY = "_schema"
+# When the session was last saved (seconds since the epoch): its expiry counts from then.
+SESSION_SAVED_AT_KEY = "_saved_at"
+# What a person who still owes their second factor may open: the code page and the way out.
+OPEN_BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "accounts:otp",
+        "accounts:logout",
+        "accounts:set_password",  # an invitation first chooses a password, then sets up the app
+        "set_language",
+        "javascript-catalog",
+        "brand_stylesheet",
+        "health",
+    }
+)
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -91,3 +109,60 @@ class SessionHostGuardMiddleware:
             translation.activate(request.user.language)
             request.LANGUAGE_CODE = request.user.language
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """One gate for the second factor on an organisation's host, keyed on the role
+    (`permissions.owes_second_factor`): a manager, or a volunteer who switched a code on, who
+    signed in with the first step only is sent to the code page from every other page, and
+    comes back to it afterwards. An htmx request is told to load the code page instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        from helpdesk import permissions
+
+        match = request.resolver_match
+        if match is None or match.view_name in OPEN_BEFORE_SECOND_FACTOR:
+            return None
+        if not permissions.owes_second_factor(request.user):
+            return None
+        target = reverse("accounts:otp")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+
+
+class SessionSavedAtMiddleware:
+    """Notes in the session when it is saved, so a page can say how long the sign-in still lasts
+    (`SESSION_COOKIE_AGE` counts from the last save). Sits inside the session middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and not session.is_empty():
+            session[SESSION_SAVED_AT_KEY] = int(time.time())
+        return response
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """How long the signed-in session of this request lasts without another save."""
+    session = request.session
+    age = session.get_expiry_age()  # SESSION_COOKIE_AGE, unless this session was given its own
+    saved_at = session.get(SESSION_SAVED_AT_KEY)
+    if session.modified or not isinstance(saved_at, int):
+        return age
+    return max(0, saved_at + age - int(time.time()))

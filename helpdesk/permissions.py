@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from helpdesk.accounts.models import Role
+from helpdesk.accounts.selectors import has_authenticator
 from helpdesk.tenancy import on_public_schema
 
 if TYPE_CHECKING:
@@ -36,6 +37,11 @@ def is_operator_staff(user: AnyUser) -> bool:
 def has_second_factor(user: AnyUser) -> bool:
     if not settings.OPERATOR_REQUIRE_2FA:
         return True
+    return is_verified(user)
+
+
+def is_verified(user: AnyUser) -> bool:
+    """This session passed a second factor (django-otp's middleware says so)."""
     return bool(getattr(user, "is_verified", lambda: False)())
 
 
@@ -100,3 +106,29 @@ def is_volunteer_here(user: AnyUser) -> bool:
 def is_professional_here(user: AnyUser) -> bool:
     """A professional's shadow account on an organisation's host."""
     return is_tenant_member(user) and user.role == Role.PROFESSIONAL
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """Who confirms each sign-in on an organisation's host with a code: its managers (they reach
+    everybody's data), and volunteers who switched a second factor on. Requesters never do;
+    professionals gave theirs on the portal before the hand-off."""
+    if not is_tenant_member(user) or user.is_shadow:
+        return False
+    if user.role == Role.MANAGER:
+        return settings.MANAGER_REQUIRE_2FA or has_authenticator(user)
+    return user.role == Role.VOLUNTEER and has_authenticator(user)
+
+
+def owes_second_factor(user: AnyUser) -> bool:
+    """Signed in with the first step only: every page but the code page stays closed."""
+    return needs_second_factor(user) and not is_verified(user)
+
+
+def can_choose_second_factor(user: AnyUser) -> bool:
+    """Volunteers (trainees too) may switch a second factor on, and off again."""
+    return is_volunteer_here(user) and not user.is_shadow
+
+
+def can_reset_second_factor(user: AnyUser, target: User) -> bool:
+    """A lost phone: a manager removes another person's authenticator app, who sets one up anew."""
+    return can_manage_user(user, target) and target.role in (Role.VOLUNTEER, Role.MANAGER)

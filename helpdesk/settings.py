@@ -64,6 +64,9 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    # Each organisation's people keep their authenticator apps in their own schema (docs/decisions.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "helpdesk.outbox",
     "tickets",
     "knowledgebase",
@@ -115,6 +118,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpdesk.middleware.SessionHostGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Managers, and volunteers who chose one, give their code before any other page of their organisation.
+    "helpdesk.middleware.SecondFactorMiddleware",
+    # Inside the session middleware: notes when the session was last saved (the expiry warning counts from it).
+    "helpdesk.middleware.SessionSavedAtMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -325,6 +332,10 @@ INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=60 * 60 * 24 * 7)
 HANDOFF_MAX_AGE = env.int("HANDOFF_MAX_AGE", default=60)
 # Operator staff confirm each sign-in with a one-time code from an authenticator app.
 OPERATOR_REQUIRE_2FA = env.bool("OPERATOR_REQUIRE_2FA", default=True)
+# Managers of a care organisation confirm each sign-in with such a code too; volunteers may choose to.
+MANAGER_REQUIRE_2FA = env.bool("MANAGER_REQUIRE_2FA", default=True)
+# Signed-in pages warn this many seconds before the session runs out, with a button to stay.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Helpdesk zorgtechnologie")
 # Failed sign-ins are throttled per address and account.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)

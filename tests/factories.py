@@ -65,7 +65,7 @@ def organisation_ready(
 
 
 def totp_device(user: User, *, confirmed: bool = True):
-    """An authenticator app for operator staff, with a key the test can compute codes from."""
+    """A confirmed (or not) authenticator app, with a key the test can compute codes from."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.create(user=user, name="test", confirmed=confirmed)

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 TOKEN_BACKEND = "helpdesk.accounts.backends.TokenBackend"
 
 
-def sign_in(client: Client, organisation: Any | None, user: Any, *, device: Any | None = None) -> Client:
+def sign_in(
+    client: Client, organisation: Any | None, user: Any, *, device: Any | None = None, verified: bool = True
+) -> Client:
     """Signs `user` in on `client`, tied to the organisation's schema (None: the portal, public).
 
-    `device`: the confirmed second factor operator staff passed in this session.
+    `device`: the confirmed second factor this session passed (operator staff, a volunteer who
+    switched one on). A manager gets one of their own unless `verified` is False: then the session
+    has given the password only and still owes the code.
     """
     from django.conf import settings
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -29,6 +33,8 @@ def sign_in(client: Client, organisation: Any | None, user: Any, *, device: Any 
 
     schema = organisation.schema_name if organisation is not None else "public"
     with schema_context(schema):
+        if device is None and verified and organisation is not None and user.role == "manager":
+            device = totp_device(user)
         client.force_login(user, backend=TOKEN_BACKEND)
         session = client.session
         session[SESSION_SCHEMA_KEY] = schema

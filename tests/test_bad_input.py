@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -30,6 +28,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import english_client
 from tests.factories import ticket_make
+from tests.routes import Route, routes_of
 from tests.signing_in import sign_in, sign_in_operator
 from tickets import services
 
@@ -81,34 +80,7 @@ QUERY_NAMES = [
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
 TENANT_ROLES = [None, "requester_a", "volunteer_a", "trainee_a", "manager_a", "professional_a"]
 PORTAL_ROLES = [None, "professional", "operator_admin"]
-PART_RE = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 NAME_RE = re.compile(r'<(?:input|select|textarea|button)\b[^>]*\bname="([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Route:
-    template: str  # "/questions/<int:number>/follow/"
-
-    def parts(self) -> list[tuple[str, str]]:
-        return [(m.group("converter") or "str", m.group("name")) for m in PART_RE.finditer(self.template)]
-
-    def fill(self, values: dict[str, str]) -> str:
-        return PART_RE.sub(lambda m: values[m.group("name")], self.template)
-
-
-def _walk(patterns, prefix: str = "") -> list[Route]:
-    routes = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            routes += _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            routes.append(Route("/" + prefix + str(pattern.pattern)))
-    return routes
-
-
-@cache
-def routes_of(urlconf: str) -> tuple[Route, ...]:
-    return tuple(sorted(set(_walk(get_resolver(urlconf).url_patterns)), key=lambda route: route.template))
 
 
 @dataclass

@@ -183,6 +183,9 @@ class HandoffNonce(models.Model):
 AUDIT_ACTION_LABELS = {
     "signed_in": _("signed in"),
     "password_set": _("chose a password"),
+    "second_factor_on": _("set up an authenticator app"),
+    "second_factor_off": _("switched the sign-in code off"),
+    "second_factor_reset": _("reset a person's authenticator app"),
     "user_invited": _("added a person"),
     "user_changed": _("changed a person's details"),
     "login_card_issued": _("printed a login card"),

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.accounts.models import AuditEvent, User
 
@@ -75,3 +76,8 @@ def with_names(events: list[AuditEvent]) -> list[AuditEvent]:
             person = people.get(int(event.target_id))
             event.target_label = person.full_name if person is not None else ""
     return events
+
+
+def has_authenticator(user: User) -> bool:
+    """The person confirmed an authenticator app (in the schema they live in)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

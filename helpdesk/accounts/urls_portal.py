@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpdesk.accounts.views import portal, staff
+from helpdesk.accounts.views import portal, signin, staff
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", portal.sign_in, name="login"),
     path("sign-in/code/", portal.otp, name="otp"),
     path("sign-out/", portal.sign_out, name="logout"),
+    path("session/", signin.session_keepalive, name="session_keepalive"),
     # The same path as an organisation's invitations: the e-mail's link is made the same way.
     path("invitation/<str:secret>/", staff.invitation, name="invitation"),
     path("password/", staff.set_password, name="staff_password"),

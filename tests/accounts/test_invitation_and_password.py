@@ -82,12 +82,13 @@ def test_invitation_stays_valid_until_the_password_is_set_then_works_no_more(cli
     assert english_client(org_a.host).post(invitation).status_code == 410
 
 
-def test_the_menu_links_to_choosing_and_changing_the_password(client_a, org_a, invitation):
+def test_the_account_page_links_to_choosing_and_changing_the_password(client_a, org_a, invitation):
     client_a.post(invitation)
-    page = client_a.get("/").content.decode()
+    assert 'href="/account/"' in client_a.get("/").content.decode()  # the menu's "Your account"
+    page = client_a.get("/account/").content.decode()
     assert 'href="/account/password/"' in page and "Choose a password" in page
     client_a.post("/account/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
-    page = client_a.get("/").content.decode()
+    page = client_a.get("/account/").content.decode()
     assert 'href="/account/password/"' in page and "Change password" in page
     # Changing asks for the current password first.
     changed = "a different sentence as password"

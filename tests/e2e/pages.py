@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from helpdesk.accounts import services
 from helpdesk.accounts.models import Role
 from tenants.models import CareOrganisation
 from tests.e2e.support import People, Visitor, pending_organisation
+from tests.signing_in import session_key, sign_in
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,24 @@ def _portal_staff_errors(visitor: Visitor, people: People) -> None:
     _submit(visitor, "form:has(#id_email)")
 
 
+def _manager_code_setup(visitor: Visitor, people: People) -> None:
+    """A manager who gave the password only, without an authenticator app yet."""
+    manager = people.member(Role.MANAGER, full_name=NAMES["manager"])
+    organisation = CareOrganisation.objects.get(slug="test-a")
+    client = sign_in(Client(), organisation, manager, verified=False)
+    url = visitor.server.tenant("test-a")
+    visitor.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key(client), "url": url}])
+    _go(visitor, visitor.server.tenant("test-a", "/account/sign-in/code/?next=/account/people/"))
+
+
+def _person_with_code(visitor: Visitor, people: People) -> None:
+    """A volunteer's page for the manager, with the button to reset their sign-in code."""
+    manager = people.member(Role.MANAGER, full_name=NAMES["manager"])
+    volunteer = people.member(Role.VOLUNTEER, device=True, full_name=NAMES["volunteer"])
+    visitor.sign_in_as(manager)
+    _go(visitor, visitor.server.tenant("test-a", f"/account/people/{volunteer.pk}/"))
+
+
 SCREENS = [
     Screen("tenant-home", _tenant("/")),
     Screen("tenant-home-requester", _tenant_as("requester")),
@@ -183,6 +204,11 @@ SCREENS = [
     Screen("link-invalid", _invalid_link),
     Screen("set-password", _tenant_as("volunteer", "/account/password/")),
     Screen("set-password-errors", _tenant_as("volunteer", "/account/password/", then_submit=True), rejected=True),
+    Screen("account", _tenant_as("volunteer", "/account/"), shows="a[href='/account/code/on/']"),
+    Screen("code-on", _tenant_as("volunteer", "/account/code/on/"), shows=".qr"),
+    Screen("code-on-errors", _tenant_as("volunteer", "/account/code/on/", then_submit=True), rejected=True),
+    Screen("manager-code-setup", _manager_code_setup, shows=".qr"),
+    Screen("person-detail-code", _person_with_code, shows="form[action$='/code/reset/']"),
     Screen("people", _people),
     Screen("person-new", _tenant_as("manager", "/account/people/new/")),
     Screen("person-new-errors", _tenant_as("manager", "/account/people/new/", then_submit=True), rejected=True),

@@ -112,22 +112,23 @@ class People:
         slug: str = "test-a",
         with_email: bool = True,
         password: bool = False,
+        device: bool = False,
         **fields,
     ):
-        """A person in a care organisation."""
-
+        """A person in a care organisation; `device`: with a confirmed authenticator app (`.device`)."""
         fields.setdefault("full_name", f"{role.title()} Testpersoon")
         fields.setdefault("requester_kind", RequesterKind.CLIENT if role == Role.REQUESTER else "")
         fields["password"] = server_password_hash() if password else "!"  # "!": no usable password
         with schema_context(schema_for(slug)):
-            return User.objects.create(
+            user = User.objects.create(
                 email=self.address(fields["full_name"]) if with_email else None, role=role, **fields
             )
+            if device:
+                user.device = _authenticator(user)
+        return user
 
     def operator(self, role: Role = Role.OPERATOR_ADMIN, *, device: bool = True, password: bool = False):
         """Operator staff in the public schema, with a confirmed authenticator device unless told not."""
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         with schema_context("public"):
             user = User.objects.create(
                 email=self.address(role),
@@ -136,10 +137,17 @@ class People:
                 role=role,
             )
             if device:
-                user.device = TOTPDevice.objects.create(
-                    user=user, name="test", key=uuid.uuid4().hex + uuid.uuid4().hex[:8], confirmed=True
-                )
+                user.device = _authenticator(user)
         return user
+
+
+def _authenticator(user: User):
+    """A confirmed authenticator app with a key of its own, in the schema the person lives in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(
+        user=user, name="test", key=uuid.uuid4().hex + uuid.uuid4().hex[:8], confirmed=True
+    )
 
 
 @functools.cache

@@ -72,11 +72,13 @@ def test_requester_signs_in_with_the_link_from_the_email(visitor, people):
 def test_manager_adds_a_client_prints_a_card_and_stops_it(visitor, people, device):
 
     server, page = visitor.server, visitor.page
-    manager = people.member(Role.MANAGER, password=True, full_name="Marieke Jansen")
+    manager = people.member(Role.MANAGER, password=True, device=True, full_name="Marieke Jansen")
     page.goto(server.tenant("test-a", "/account/sign-in/"))
     page.fill("#id_staff-email", manager.email)
     page.fill("#id_staff-password", PASSWORD)
     submit(page, "form:has(#id_staff-email)")
+    page.fill("#id_code", otp_code(manager.device))  # managers confirm with their code
+    submit(page)
     signed_in_as(page, "Marieke Jansen")
 
     follow(page, "header a[href='/account/people/']")

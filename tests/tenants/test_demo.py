@@ -65,6 +65,23 @@ def test_demo_volunteer_signs_in_with_the_printed_password(db, django_capture_on
     assert current_user(browser).full_name == "Henk de Vries"
 
 
+def test_demo_manager_signs_in_with_the_password_and_the_printed_code(db, django_capture_on_commit_callbacks, capsys):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+    amphora = CareOrganisation.objects.get(slug="amphora")
+    browser = english_client(amphora.host)
+    manager = demo.demo_email(Role.MANAGER, "Marieke", "amphora")
+
+    signed_in = browser.post("/account/sign-in/", {"staff-email": manager, "staff-password": demo.DEMO_PASSWORD})
+    assert browser.get(signed_in["Location"])["Location"].startswith("/account/sign-in/code/")
+    call_command("demo_accounts", "--codes")
+    code = capsys.readouterr().out.strip()
+    confirmed = browser.post("/account/sign-in/code/", {"code": code, "next": "/account/people/"})
+
+    assert confirmed["Location"] == "/account/people/"
+    assert browser.get("/account/people/").status_code == 200
+
+
 def test_demo_load_skips_when_asked_and_organisations_exist(db, capsys):
     call_command("load_demo", "--if-empty")  # the two test organisations already exist
 

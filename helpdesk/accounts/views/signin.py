@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -68,7 +68,9 @@ def _safe_next(request: HttpRequest) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -123,3 +125,13 @@ def handoff(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/link_invalid.html", {"purpose": "handoff"}, status=410)
     services.user_sign_in(request=request, user=user, backend=services.TOKEN_BACKEND, how="handoff")
     return redirect(next_path)
+
+
+@require_POST
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """The "Stay signed in" button: saving the session starts its time again. Says how long it now lasts."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.set_expiry(None)  # the full SESSION_COOKIE_AGE again, from now
+    request.session.modified = True
+    return JsonResponse({"signed_in": True, "seconds_left": request.session.get_expiry_age()})

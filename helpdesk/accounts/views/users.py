@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,15 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import permissions
-from helpdesk.accounts import cards, hooks, services
+from helpdesk.accounts import cards, hooks, second_factor, selectors, services
 from helpdesk.accounts.forms import UserEditForm, UserForm
 from helpdesk.accounts.models import LoginToken, Role, User
 from helpdesk.decorators import allowed_if
 
 
-def _managed_user(request: HttpRequest, user_id: int) -> User:
+def _managed_user(
+    request: HttpRequest, user_id: int, *, rule: Callable[..., bool] = permissions.can_manage_user
+) -> User:
+    """The person `user_id` of this organisation, if `rule` lets the signed-in manager act on them."""
     target = get_object_or_404(User, pk=user_id)
-    if not permissions.can_manage_user(request.user, target):
+    if not rule(request.user, target):
         raise Http404
     return target
 
@@ -82,6 +87,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "person_panels": hooks.person_panels,
             "cards": cards_issued,
             "can_card": permissions.can_issue_login_card(request.user, person),
+            "can_reset_code": permissions.can_reset_second_factor(request.user, person)
+            and selectors.has_authenticator(person),
         },
     )
 
@@ -90,9 +97,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def login_card(request: HttpRequest, user_id: int) -> HttpResponse:
     """Prints a new login card; the earlier card of this person stops working."""
-    person = _managed_user(request, user_id)
-    if not permissions.can_issue_login_card(request.user, person):
-        raise Http404
+    person = _managed_user(request, user_id, rule=permissions.can_issue_login_card)
     issued = services.login_card_issue(actor=request.user, user=person)
     pdf = cards.login_card_pdf(
         user=person, url=services.login_card_url(issued.secret), label=issued.token.label, organisation=request.tenant
@@ -119,4 +124,14 @@ def invitation_resend(request: HttpRequest, user_id: int) -> HttpResponse:
     if person.email and person.is_active:
         services.invitation_send(actor=request.user, user=person)
         messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
+    return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@allowed_if(permissions.can_manage_users)
+@require_POST
+def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A lost phone: the person's authenticator app is removed and their sessions end."""
+    person = _managed_user(request, user_id, rule=permissions.can_reset_second_factor)
+    second_factor.second_factor_reset(actor=request.user, user=person)
+    messages.success(request, _("The sign-in code of %(name)s is reset.") % {"name": person.full_name})
     return redirect("accounts:user_detail", user_id=person.pk)
