@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.accounts.models import PASSWORD_ROLES, User
 
 
-class StaffPasswordBackend(ModelBackend):
+class _SignedInPerson(ModelBackend):
+    """Loads the signed-in person once per request, with whether they confirmed an authenticator
+    app (`has_confirmed_authenticator`), so the second-factor gate asks no query of its own."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        user = User._default_manager.annotate(has_confirmed_authenticator=Exists(confirmed)).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class StaffPasswordBackend(_SignedInPerson):
     """Passwords are for staff roles only; end users never need one."""
 
     def authenticate(  # type: ignore[override]
@@ -29,7 +41,7 @@ class StaffPasswordBackend(ModelBackend):
         return None
 
 
-class TokenBackend(ModelBackend):
+class TokenBackend(_SignedInPerson):
     """Signs in the user a redeemed token belongs to; redeeming happens in the services."""
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:  # type: ignore[override]

@@ -71,6 +71,8 @@ def second_factor_confirm(*, actor: User, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    if actor.pk == device.user_id:
+        actor.has_confirmed_authenticator = True  # the rest of this request knows it too
     audit(actor=actor, action="second_factor_on", target=device.user)
 
 
@@ -78,6 +80,7 @@ def second_factor_confirm(*, actor: User, device: TOTPDevice) -> None:
 def second_factor_switch_off(*, actor: User) -> None:
     """A volunteer switches their own second factor off (the view asked for a current code first)."""
     TOTPDevice.objects.filter(user=actor).delete()
+    actor.has_confirmed_authenticator = False
     audit(actor=actor, action="second_factor_off", target=actor)
 
 

@@ -79,5 +79,9 @@ def with_names(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def has_authenticator(user: User) -> bool:
-    """The person confirmed an authenticator app (in the schema they live in)."""
+    """The person confirmed an authenticator app (in the schema they live in). The signed-in
+    person carries the answer from the sign-in backend; anyone else is asked for."""
+    known = getattr(user, "has_confirmed_authenticator", None)
+    if known is not None:
+        return known
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -6,6 +6,7 @@ Selectors use ids, addresses and form actions, so the journeys pass in Dutch and
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django_otp.oath import TOTP
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -175,6 +177,11 @@ def test_operator_adds_an_organisation_that_answers_within_seconds(visitor, peop
     expect(welcome).to_have_url(server.tenant(slug, "/account/password/"))
     welcome.fill("#id_password1", PASSWORD)
     welcome.fill("#id_password2", PASSWORD)
+    submit(welcome)
+    # A manager confirms each sign-in with an authenticator app: the first time, they set it up.
+    expect(welcome).to_have_url(server.tenant(slug, "/account/sign-in/code/?next=%2F"))
+    key = base64.b32decode(welcome.locator("code.secret").inner_text().replace(" ", ""))
+    welcome.fill("#id_code", f"{TOTP(key).token():06d}")
     submit(welcome)
     expect(welcome).to_have_url(server.tenant(slug, "/"))
     expect(welcome.locator("main a[href='/account/people/']")).to_be_visible()

@@ -136,10 +136,14 @@ def test_a_draft_survives_a_reload_and_an_ended_sign_in(visitor, people, questio
     expect(page.locator("#live-status")).not_to_be_empty()
 
     # The sign-in ends while the answer is being written; sending it leads to the sign-in page.
-    shorten_session(visitor, lasts=2)
+    key = shorten_session(visitor, lasts=2)
     page.reload()
     expect(page.locator("#session-warning [data-session-again]")).to_be_visible(timeout=10_000)
-    page.wait_for_timeout(1500)  # the page counts in whole seconds and says so a little early
+    # The page counts in whole seconds and says so a little early: wait until the server's
+    # session has truly ended before sending.
+    with schema_context(schema_for("test-a")):
+        ends = Session.objects.get(session_key=key).expire_date
+    page.wait_for_timeout(max(0.0, (ends - timezone.now()).total_seconds()) * 1000 + 500)
     submit(page, "form[action$='/reply/']")
     expect(page).to_have_url(server.tenant("test-a", f"/account/sign-in/?next=/questions/{question.number}/"))
     page.fill("#id_staff-email", volunteer.email)
