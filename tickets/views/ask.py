@@ -50,6 +50,7 @@ PHOTO_FOLDER = "ask-photos"
 # A kept photo of a question nobody sent is removed after this long (longer than a session lives).
 PHOTO_MAX_AGE = timedelta(days=2)
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 
 
 def _state(request: HttpRequest) -> dict[str, Any]:
@@ -213,7 +214,7 @@ def ask_start(request: HttpRequest) -> HttpResponse:
     product = None
     if chosen_id is not None:
         product = products.filter(pk=chosen_id).first()
-    elif chosen:
+    elif chosen and _SLUG.match(chosen):
         product = products.filter(slug=chosen).first()
     if product is not None:
         _save(request, product=product.pk, done=[STEPS[0]])
