@@ -28,14 +28,16 @@ def is_blocked(scope: str, value: str, limit: int | None = None) -> bool:
     return int(cache.get(_key(scope, value), 0)) >= (limit or settings.LOGIN_FAILURE_LIMIT)
 
 
-def record_failure(scope: str, value: str) -> None:
+def record_failure(scope: str, value: str, window: int | None = None) -> None:
+    """Counts one attempt; the count starts over `window` seconds after the first one."""
     key = _key(scope, value)
-    if cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
+    timeout = window or settings.LOGIN_FAILURE_WINDOW
+    if cache.add(key, 1, timeout=timeout):
         return
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+        cache.set(key, 1, timeout=timeout)
 
 
 def clear(scope: str, value: str) -> None:

@@ -126,3 +126,47 @@ class StepBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["position"]
+
+
+class CourseBase(models.Model):
+    """A series of lessons for a device skill, e.g. "Uw tablet: de eerste stappen".
+
+    A draft until it is published; the lessons are instructions, which have their own review.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("what you learn"), max_length=300, blank=True)
+    product = models.ForeignKey(
+        "tenants.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_published = models.BooleanField(default=False)
+    in_review = models.BooleanField(default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(max_length=150, blank=True)
+    reviewed_by_name = models.CharField(max_length=150, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonBase(models.Model):
+    """A lesson: its own steps (LessonStep, shared courses), or the steps of one instruction it links."""
+
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    # The linked instruction, as in the counts: its home ("own" or "shared") and its id.
+    source = models.CharField(max_length=10, blank=True)
+    instruction_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["course", "position"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -81,6 +81,16 @@ def feedback_record(*, source: str, pk: int, product_id: int, helped: bool, reas
     )
 
 
+def feedback_change(*, row_id: int, source: str, pk: int, helped: bool) -> bool:
+    """The same browser answered again: its answer changes, nothing is added. False if the row is gone."""
+    rows = Feedback.objects.filter(pk=row_id, source=source, instruction_id=pk)
+    return bool(rows.update(helped=helped, reason=""))
+
+
+def feedback_reason_set(*, row_id: int, source: str, pk: int, reason: str) -> None:
+    Feedback.objects.filter(pk=row_id, source=source, instruction_id=pk, helped=False).update(reason=reason)
+
+
 # --- Reads for the monthly report -------------------------------------------------------------------
 
 

@@ -72,3 +72,28 @@ class NoteForm(forms.Form):
 
 class ReturnForm(forms.Form):
     note = forms.CharField(label=_("What should change?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Your tablet, the first steps."))
+    summary = forms.CharField(label=_("What you learn"), max_length=300, required=False)
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False, empty_label=_("Any product"))
+
+    def __init__(self, *args: Any, products: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+
+
+class LessonForm(forms.Form):
+    """A new lesson: a title and the instruction whose steps it teaches ("shared:12", "own:3")."""
+
+    title = forms.CharField(label=_("Title of the lesson"), max_length=200)
+    instruction = forms.ChoiceField(label=_("The instruction this lesson teaches"))
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instruction"].choices = choices
+
+    def linked(self) -> tuple[str, int]:
+        source, pk = self.cleaned_data["instruction"].split(":")
+        return source, int(pk)

@@ -10,7 +10,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.content import InstructionBase, PictureBase, RevisionBase, StepBase, instruction_indexes
+from knowledgebase.content import (
+    CourseBase,
+    InstructionBase,
+    LessonBase,
+    PictureBase,
+    RevisionBase,
+    StepBase,
+    instruction_indexes,
+)
 
 # A tenant row that points at a shared (public) row: the public side never deletes these rows
 # (they are unpublished instead), and a delete there must not look for tenant tables.
@@ -140,16 +148,33 @@ class ViewCount(models.Model):
         ]
 
 
-# --- Courses: who did which lesson ---------------------------------------------------------------------
+# --- Courses of this organisation, and who did which lesson --------------------------------------------
+
+
+class OwnCourse(CourseBase):
+    """A course written here, for this organisation's readers only (shared ones: knowledgebase.shared)."""
+
+
+class OwnLesson(LessonBase):
+    course = models.ForeignKey(OwnCourse, on_delete=models.CASCADE, related_name="lessons")
+
+    class Meta(LessonBase.Meta):
+        constraints = [models.UniqueConstraint(fields=["course", "position"], name="own_lesson_position")]
 
 
 class LessonDone(models.Model):
+    """A signed-in requester did a lesson: of a shared course (`lesson`) or of an own one (`own_lesson`)."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey("knowledgebase_shared.Lesson", related_name="+", **ACROSS_SCHEMAS)
+    lesson = models.ForeignKey("knowledgebase_shared.Lesson", null=True, related_name="+", **ACROSS_SCHEMAS)
+    own_lesson = models.ForeignKey(OwnLesson, null=True, on_delete=models.CASCADE, related_name="+")
     done_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lesson_done_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_done_once"),
+            models.UniqueConstraint(fields=["user", "own_lesson"], name="own_lesson_done_once"),
+        ]
 
 
 class ProgressConsent(models.Model):

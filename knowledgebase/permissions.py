@@ -2,7 +2,8 @@
 
 Reading needs no account. Volunteers, professionals and managers write drafts; an experienced
 volunteer (not a trainee for the product), a professional or a manager reviews and publishes,
-never their own revision. Operator staff write shared instructions in the portal.
+never their own revision; own courses likewise. Operator staff write shared instructions and
+courses in the portal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tickets.permissions import can_view_ticket, can_work_ticket
 
 if TYPE_CHECKING:
     from helpdesk.permissions import AnyUser
-    from knowledgebase.models import Instruction
+    from knowledgebase.models import Instruction, OwnCourse
     from tickets.models import Ticket
 
 WRITERS = (Role.VOLUNTEER, Role.PROFESSIONAL, Role.MANAGER)
@@ -27,12 +28,24 @@ def can_write_instructions(user: AnyUser) -> bool:
     return is_tenant_member(user) and user.role in WRITERS
 
 
-def can_publish_instruction(user: AnyUser, instruction: Instruction, author_id: int | None) -> bool:
+def can_publish_instruction(user: AnyUser, instruction: Instruction | OwnCourse, author_id: int | None) -> bool:
+    """Reviewing an own instruction's revision, or an own course (the same rule for both)."""
     if not can_write_instructions(user) or author_id == user.pk:
         return False
     if user.role == Role.VOLUNTEER:
         return not is_trainee_for(user, instruction.product_id)
     return True
+
+
+def can_publish_course(user: AnyUser, course: OwnCourse) -> bool:
+    return not course.is_published and can_publish_instruction(user, course, course.author_id)
+
+
+def can_change_course(user: AnyUser, course: OwnCourse) -> bool:
+    """A draft: every writer. Once published, readers follow it: only those who may review it."""
+    if not course.is_published:
+        return can_write_instructions(user)
+    return can_publish_instruction(user, course, author_id=None)
 
 
 def can_manage_shared_here(user: AnyUser) -> bool:

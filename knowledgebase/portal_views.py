@@ -15,7 +15,8 @@ from helpdesk.decorators import portal_page
 from knowledgebase import editing, permissions, selectors, services
 from knowledgebase.forms import NoteForm
 from knowledgebase.shared.models import SharedInstruction, SharedPicture
-from knowledgebase.stores import SHARED
+from knowledgebase.stores import SHARED, SHARED_COURSES
+from knowledgebase.views.course_desk import Desk
 from knowledgebase.views.reading import send_picture
 from tenants.models import Product
 
@@ -122,3 +123,23 @@ def shared_history(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 def shared_picture(request: HttpRequest, pk: int) -> HttpResponse:
     return send_picture(get_object_or_404(SharedPicture, pk=pk))
+
+
+# --- Shared courses ---------------------------------------------------------------------------------
+
+
+def _shared_choices() -> list[tuple[str, str]]:
+    published = SharedInstruction.objects.filter(published_at__isnull=False).select_related("product")
+    return [(f"shared:{item.pk}", f"{item.title} ({item.product.name})") for item in published.order_by("title")]
+
+
+COURSES = Desk(
+    store=SHARED_COURSES,
+    namespace="kb_portal",
+    guard=staff_only,
+    products=_products,
+    choices=_shared_choices,
+    may_change=lambda user, course: permissions.can_write_shared(user),
+    may_publish=lambda user, course: permissions.can_write_shared(user) and not course.is_published,
+    reviewed=False,
+)

@@ -192,6 +192,28 @@ def history_of(store: Store, instruction: Any) -> QuerySet:
     return store.revision.objects.filter(instruction=instruction).order_by("-number")
 
 
+def readable(source: str, pk: int) -> Reading | None:
+    """The instruction as readers here see it (a shared one as this organisation's adaptation), or None."""
+    try:
+        if source == Source.SHARED:
+            adaptation = adaptation_of(pk)
+            return reading_own(adaptation) if adaptation is not None else reading_shared(pk)
+        return reading_own(pk)
+    except Http404:
+        return None
+
+
+def readable_choices() -> list[ListItem]:
+    """Every instruction readers here see, for a lesson to link: own and shared, by title."""
+    own = Instruction.objects.filter(published_at__isnull=False, product_id__in=product_ids())
+    items = [
+        ListItem(Source.OWN, pk, title, product) for pk, title, product in own.values_list("pk", "title", "product_id")
+    ]
+    shared = _readable_shared(product_ids()).values_list("pk", "title", "product_id")
+    items += [ListItem(Source.SHARED, pk, title, product) for pk, title, product in shared]
+    return sorted(items, key=lambda item: item.title.lower())
+
+
 def reading_by_path(path: str) -> Reading | None:
     """The readable instruction at one of our own addresses, or None (for "insert a link")."""
     try:
@@ -200,12 +222,7 @@ def reading_by_path(path: str) -> Reading | None:
         return None
     if match.view_name not in ("knowledgebase:own", "knowledgebase:shared"):
         return None
-    try:
-        if match.view_name == "knowledgebase:own":
-            return reading_own(match.kwargs["pk"])
-        return reading_shared(match.kwargs["pk"])
-    except Http404:
-        return None
+    return readable(Source.OWN if match.view_name == "knowledgebase:own" else Source.SHARED, match.kwargs["pk"])
 
 
 def picture_in_course(picture_pk: int) -> bool:

@@ -3,8 +3,11 @@
 from django.urls import path
 
 from knowledgebase.views import asking, learning, reading, writing
+from knowledgebase.views.course_desk import desk_urls
 
 app_name = "knowledgebase"
+# The courses written by this organisation itself (knowledgebase.stores.OWN_COURSES).
+OWN = {"source": "own"}
 
 urlpatterns = [
     path("", reading.index, name="index"),
@@ -23,6 +26,10 @@ urlpatterns = [
     path("courses/<slug:slug>/consent/", learning.consent, name="consent"),
     path("courses/<slug:slug>/<int:position>/", learning.lesson, name="lesson"),
     path("courses/<slug:slug>/<int:position>/done/", learning.lesson_done, name="lesson_done"),
+    path("our-courses/<slug:slug>/", learning.course_detail, OWN, name="own_course"),
+    path("our-courses/<slug:slug>/consent/", learning.consent, OWN, name="own_consent"),
+    path("our-courses/<slug:slug>/<int:position>/", learning.lesson, OWN, name="own_lesson"),
+    path("our-courses/<slug:slug>/<int:position>/done/", learning.lesson_done, OWN, name="own_lesson_done"),
     # Writing and reviewing
     path("write/", writing.overview, name="write"),
     path("write/new/", writing.new, name="new"),
@@ -35,4 +42,5 @@ urlpatterns = [
     path("write/shared/<int:pk>/show/", writing.show_shared, name="show_shared"),
     path("write/shared/<int:pk>/adapt/", writing.adapt_shared, name="adapt_shared"),
     path("write/from-question/<int:number>/", writing.from_question, name="from_question"),
+    *desk_urls(writing.COURSES, "write/courses/"),
 ]

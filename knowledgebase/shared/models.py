@@ -9,7 +9,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.content import InstructionBase, PictureBase, RevisionBase, StepBase, instruction_indexes
+from knowledgebase.content import (
+    CourseBase,
+    InstructionBase,
+    LessonBase,
+    PictureBase,
+    RevisionBase,
+    StepBase,
+    instruction_indexes,
+)
 from knowledgebase.shared.storage import shared_storage
 
 
@@ -45,33 +53,15 @@ class SharedStep(StepBase):
         pass
 
 
-class Course(models.Model):
-    """A series of lessons for a device skill, e.g. "Uw tablet: de eerste stappen"."""
-
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("what you learn"), max_length=300, blank=True)
-    product = models.ForeignKey("tenants.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    is_published = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["title"]
-
-    def __str__(self) -> str:
-        return self.title
+class Course(CourseBase):
+    pass
 
 
-class Lesson(models.Model):
+class Lesson(LessonBase):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
-    position = models.PositiveSmallIntegerField()
-    title = models.CharField(_("title"), max_length=200)
 
-    class Meta:
-        ordering = ["course", "position"]
+    class Meta(LessonBase.Meta):
         constraints = [models.UniqueConstraint(fields=["course", "position"], name="lesson_position")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class LessonStep(models.Model):

@@ -22,7 +22,15 @@ def matches_for(state: dict) -> list[Match]:
 
 
 def with_urls(matches: list[Match]) -> list[dict]:
-    return [{"title": m.title, "url": selectors.instruction_url(m.source, m.pk)} for m in matches]
+    """Each match with its page and the address that says it helped ("Dit lost mijn vraag op")."""
+    return [
+        {
+            "title": m.title,
+            "url": selectors.instruction_url(m.source, m.pk),
+            "helped_url": reverse("knowledgebase:helped", kwargs={"source": m.source, "pk": m.pk}),
+        }
+        for m in matches
+    ]
 
 
 @never_cache

@@ -8,17 +8,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from helpdesk.tenancy import current_organisation
-from knowledgebase import counts, flow, selectors
+from knowledgebase import counts, feedback, flow, selectors
 from knowledgebase.content import RevisionStatus
 from knowledgebase.forms import ReasonForm, SearchForm
-from knowledgebase.models import Feedback, Picture, Source, Step
+from knowledgebase.models import Picture, Source, Step
 from knowledgebase.permissions import can_write_instructions
 from knowledgebase.selectors import Reading
 from knowledgebase.shared.models import SharedPicture, SharedStep
 from tenants.models import Product
 from tickets.views.ask import ask_forget
-
-FEEDBACK_KEY = "kb_feedback"
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -47,7 +45,7 @@ def _page(request: HttpRequest, reading: Reading) -> HttpResponse:
         "reading": reading,
         "in_flow": flow.suggested(request, reading.key),
         "continue_url": flow.continue_url(request),
-        "ask_url": f"{reverse('tickets:ask_start')}?product={reading.product.pk}",
+        "ask_url": _ask_url(reading),
     }
     return render(request, "knowledgebase/instruction.html", context)
 
@@ -69,27 +67,39 @@ def _reading_of(source: str, pk: int) -> Reading:
 
 @require_POST
 def helped(request: HttpRequest, source: str, pk: int) -> HttpResponse:
-    """ "Heeft dit geholpen?": yes ends an ask flow as solved; no asks why, then offers a person."""
+    """ "Heeft dit geholpen?": yes ends an ask flow as solved; no asks why, then offers a person.
+
+    One answer per browser per instruction per day (knowledgebase.feedback); too many from one
+    address are refused kindly. Ending one's own ask flow is never refused: it counts once anyway.
+    """
     reading = _reading_of(source, pk)
     answer = request.POST.get("helped")
     if answer == "yes":
-        counts.feedback_record(source=reading.source, pk=reading.pk, product_id=reading.product.pk, helped=True)
+        counted = feedback.answer(request, reading, helped=True)
         solved = flow.solved(request, reading.source, reading.pk)
         if solved:
             ask_forget(request)
+        elif not counted:
+            return _too_many(request, reading)
         return render(request, "knowledgebase/helped.html", {"reading": reading, "solved": solved})
     if answer == "no":
-        row = counts.feedback_record(source=reading.source, pk=reading.pk, product_id=reading.product.pk, helped=False)
-        request.session[FEEDBACK_KEY] = row.pk
+        if not feedback.answer(request, reading, helped=False):
+            return _too_many(request, reading)
         return _not_helped(request, reading, ReasonForm())
     form = ReasonForm(request.POST)
     if form.is_valid():
-        row_pk = request.session.pop(FEEDBACK_KEY, None)
-        Feedback.objects.filter(pk=row_pk, source=reading.source, instruction_id=reading.pk, helped=False).update(
-            reason=form.cleaned_data["reason"]
-        )
+        feedback.reason_set(request, reading, form.cleaned_data["reason"])
         return _not_helped(request, reading, None)
     return _not_helped(request, reading, form)
+
+
+def _too_many(request: HttpRequest, reading: Reading) -> HttpResponse:
+    context = {"reading": reading, "ask_url": _ask_url(reading)}
+    return render(request, "knowledgebase/too_many_answers.html", context, status=429)
+
+
+def _ask_url(reading: Reading) -> str:
+    return f"{reverse('tickets:ask_start')}?product={reading.product.pk}"
 
 
 def _not_helped(request: HttpRequest, reading: Reading, form: ReasonForm | None) -> HttpResponse:
@@ -98,7 +108,7 @@ def _not_helped(request: HttpRequest, reading: Reading, form: ReasonForm | None)
         "form": form,
         "in_flow": flow.suggested(request, reading.key),
         "continue_url": flow.continue_url(request),
-        "ask_url": f"{reverse('tickets:ask_start')}?product={reading.product.pk}",
+        "ask_url": _ask_url(reading),
     }
     return render(request, "knowledgebase/not_helped.html", context)
 

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from helpdesk.decorators import allowed_if, login_required_here
 from helpdesk.tenancy import current_organisation
 from knowledgebase import editing, permissions, selectors, services
+from knowledgebase.courses import course_url
 from knowledgebase.forms import NoteForm, ReturnForm
 from knowledgebase.models import Instruction
 from knowledgebase.shared.models import SharedInstruction
-from knowledgebase.stores import OWN
+from knowledgebase.stores import OWN, OWN_COURSES
+from knowledgebase.views.course_desk import Desk
 from tenants.models import Product
 from tickets.models import Ticket
 
@@ -223,3 +225,23 @@ def from_question(request: HttpRequest, number: int) -> HttpResponse:
     instruction = services.instruction_from_ticket(actor=request.user, ticket=ticket, answer=answer)
     messages.success(request, _("A draft from this question. Make the steps short, then send it for review."))
     return redirect("knowledgebase:edit", pk=instruction.pk)
+
+
+# --- Own courses ------------------------------------------------------------------------------------
+
+
+def _own_choices() -> list[tuple[str, str]]:
+    return [(f"{item.source}:{item.pk}", item.title) for item in selectors.readable_choices()]
+
+
+COURSES = Desk(
+    store=OWN_COURSES,
+    namespace="knowledgebase",
+    guard=writers_only,
+    products=_products,
+    choices=_own_choices,
+    may_change=permissions.can_change_course,
+    may_publish=permissions.can_publish_course,
+    reviewed=True,
+    reader_url=course_url,
+)

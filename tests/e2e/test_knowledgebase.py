@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from helpdesk.accounts.models import Role
-from knowledgebase import demo
+from knowledgebase import demo, feedback
 from knowledgebase import models as own
 from knowledgebase.models import AskFlow, Instruction
 from knowledgebase.shared import models as shared
@@ -65,6 +65,7 @@ def knowledge_removed() -> None:
             for model in (own.FlowSuggestion, own.AskFlow, own.Feedback, own.ViewCount, own.LessonDone):
                 model.objects.all().delete()
             own.ProgressConsent.objects.all().delete()
+            own.OwnCourse.objects.all().delete()
             own.HiddenShared.objects.all().delete()
             own.Instruction.objects.all().delete()
             own.Picture.objects.all().delete()
@@ -130,8 +131,8 @@ def test_a_requester_types_sees_suggestions_opens_one_and_it_helps(visitor, demo
     assert tickets_in_a() == 0 and flows_in_a() == ["solved"]
 
 
-def test_without_javascript_the_matches_come_first_and_one_solves_it(browser, server, device, demo_content):
-    page = device(javascript=False)
+def ask_without_javascript(page, server) -> None:
+    """A question about the sound typed in a browser without JavaScript, up to the list of matches."""
     page.goto(server.tenant(path="/questions/ask/"))
     page.check(f"input[name=product][value='{tablet_pk()}']")
     submit(page)
@@ -139,11 +140,55 @@ def test_without_javascript_the_matches_come_first_and_one_solves_it(browser, se
     page.fill("#id_body", "Ik hoor mijn dochter niet.")
     submit(page, "main form button.button--primary")
     assert page.url.endswith("/instructions/while-asking/")
+
+
+def test_without_javascript_the_matches_come_first_and_one_solves_it(browser, server, device, demo_content):
+    page = device(javascript=False)
+    ask_without_javascript(page, server)
     expect(page.locator("main a[href='/questions/ask/for_whom/']")).to_be_visible()  # ask anyway
     with page.expect_navigation(wait_until="load"):
         page.locator(f"main a[href='/instructions/shared/{sound_instruction_pk()}/']").click()
     submit(page, "form[action$='/helped/'] button[value=yes]")
     assert tickets_in_a() == 0 and flows_in_a() == ["solved"]
+
+
+def test_without_javascript_one_of_the_matches_solves_it_from_the_list(server, device, demo_content):
+    page = device(javascript=False)
+    ask_without_javascript(page, server)
+    solves = page.locator(f"main form[action='/instructions/shared/{sound_instruction_pk()}/helped/'] button")
+    expect(solves).to_contain_text("Dit lost mijn vraag op")  # axe needs JavaScript: the page is checked below
+    with page.expect_navigation(wait_until="load"):
+        solves.click()
+    expect(page.locator("h1")).to_contain_text("opgelost")
+    assert tickets_in_a() == 0 and flows_in_a() == ["solved"]
+    with schema_context("org_test_a"):
+        assert own.FlowSuggestion.objects.filter(opened=True, solved=True).count() == 1
+        assert list(own.Feedback.objects.values_list("helped", flat=True)) == [True]
+
+
+def test_without_javascript_asking_anyway_keeps_the_question(server, device, demo_content):
+    page = device(javascript=False)
+    ask_without_javascript(page, server)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main a[href='/questions/ask/for_whom/']").click()
+    assert page.url.endswith("/questions/ask/for_whom/")
+    page.goto(server.tenant(path="/questions/ask/question/"))  # back to the question: nothing lost
+    expect(page.locator("#id_subject")).to_have_value("Het geluid harder zetten")
+    expect(page.locator("#id_body")).to_have_value("Ik hoor mijn dochter niet.")
+    assert tickets_in_a() == 0 and flows_in_a() == [""]
+
+
+def test_a_flood_of_answers_from_one_address_gets_a_kind_page(visitor, demo_content):
+    page = visitor.page
+    address = visitor.server.tenant(path=f"/instructions/shared/{sound_instruction_pk()}/")
+    for _ in range(feedback.ADDRESS_LIMIT + 1):  # a new browser each time: cookies gone
+        page.context.clear_cookies()
+        page.goto(address)
+        submit(page, "form[action$='/helped/'] button[value=yes]")
+    expect(page.locator("h1")).to_contain_text("al veel antwoorden")
+    meets_ui_rules(page, "kb-too-many-answers")
+    with schema_context("org_test_a"):
+        assert own.Feedback.objects.count() == feedback.ADDRESS_LIMIT
 
 
 def test_the_new_reading_pages_meet_the_ui_rules(visitor, demo_content):
@@ -272,3 +317,74 @@ def test_a_requester_follows_a_course_lesson_and_sees_progress(visitor, people, 
     page.goto(visitor.server.tenant(path="/instructions/courses/progress/"))
     expect(page.locator("main table")).to_contain_text("Gerrit Bakker")
     meets_ui_rules(page, "kb-progress")
+
+
+def test_a_professional_builds_a_shared_course_and_a_reader_follows_it_without_an_account(
+    visitor, people, server, demo_content, browser
+):
+    professional = people.operator(Role.PROFESSIONAL)
+    page = visitor.page
+    visitor.sign_in_as(professional, slug="public", verified=True)
+    page.goto(server.portal("/shared-instructions/courses/"))
+    meets_ui_rules(page, "kb-portal-courses")
+    page.goto(server.portal("/shared-instructions/courses/new/"))
+    submit(page)  # no title
+    meets_ui_rules(page, "kb-portal-course-new-error", rejected=True)
+    page.fill("#id_title", "Geluid en beeld")
+    submit(page)
+    for title in ("Harder zetten", "Nog eens oefenen"):
+        page.fill("#id_lesson-title", title)
+        page.select_option("#id_lesson-instruction", f"shared:{sound_instruction_pk()}")
+        submit(page, "form[action$='/lessons/'] button")
+    submit(page, "button[value='up:2']")
+    expect(page.locator(".kb-course-lessons li").first).to_contain_text("Nog eens oefenen")
+    meets_ui_rules(page, "kb-portal-course-edit")
+    submit(page, "form[action$='/publish/'] button")
+    with schema_context("public"):
+        slug = shared.Course.objects.get(title="Geluid en beeld").slug
+    reader = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        other = reader.new_page()
+        other.goto(server.tenant(path=f"/instructions/courses/{slug}/"))
+        expect(other.locator(".kb-progress")).to_contain_text("0 van 2")
+        with other.expect_navigation(wait_until="load"):
+            other.locator("main a.button--primary").click()
+        expect(other.locator(".kb-steps")).to_contain_text("Zoek de knoppen")  # the instruction's steps
+        submit(other)
+        other.goto(server.tenant(path=f"/instructions/courses/{slug}/"))
+        expect(other.locator(".kb-progress")).to_contain_text("1 van 2")  # kept in this browser
+    finally:
+        reader.close()
+
+
+def test_a_volunteer_writes_an_own_course_and_an_experienced_volunteer_publishes_it(
+    visitor, people, demo_content, browser
+):
+    writer = people.member(Role.VOLUNTEER, full_name="Fatima El Amrani")
+    reviewer = people.member(Role.VOLUNTEER, full_name="Henk de Vries")
+    page = visitor.page
+    visitor.sign_in_as(writer)
+    page.goto(visitor.server.tenant(path="/instructions/write/courses/new/"))
+    page.fill("#id_title", "Onze eerste les")
+    submit(page)
+    page.fill("#id_lesson-title", "Het geluid")
+    page.select_option("#id_lesson-instruction", f"shared:{sound_instruction_pk()}")
+    submit(page, "form[action$='/lessons/'] button")
+    meets_ui_rules(page, "kb-course-edit")
+    submit(page, "form[action$='/submit/'] button")
+    edit_url = page.url
+    page.goto(visitor.server.tenant(path="/instructions/write/courses/"))
+    meets_ui_rules(page, "kb-course-list")
+    other = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        second = type(visitor)(server=visitor.server, context=other, page=other.new_page())
+        second.sign_in_as(reviewer)
+        second.page.goto(edit_url)
+        submit(second.page, "form[action$='/publish/'] button")
+    finally:
+        other.close()
+    with schema_context("org_test_a"):
+        course = own.OwnCourse.objects.get(title="Onze eerste les")
+        assert course.is_published
+    page.goto(visitor.server.tenant(path=f"/instructions/our-courses/{course.slug}/1/"))
+    meets_ui_rules(page, "kb-own-lesson")

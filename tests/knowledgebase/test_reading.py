@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 
 from knowledgebase import counts, services
 from knowledgebase.models import Feedback, ViewCount
+from tests.conftest import english_client
 from tests.knowledgebase.conftest import own_draft, own_published, shared_published, steps_of
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,12 @@ def test_helped_yes_and_no_with_a_reason_are_counted_without_a_person(client_a, 
     instruction = own_published(org_a, "De tablet gaat niet aan")
     client_a.get(f"/instructions/{instruction.pk}/")
     assert client_a.post(f"/instructions/own/{instruction.pk}/helped/", {"helped": "yes"}).status_code == 200
-    answer = client_a.post(f"/instructions/own/{instruction.pk}/helped/", {"helped": "no"})
+    other = english_client(org_a.host)  # somebody else, in another browser
+    answer = other.post(f"/instructions/own/{instruction.pk}/helped/", {"helped": "no"})
     assert "What was wrong with it?" in answer.content.decode()
-    refused = client_a.post(f"/instructions/own/{instruction.pk}/helped/", {"reason": "nonsense"})
+    refused = other.post(f"/instructions/own/{instruction.pk}/helped/", {"reason": "nonsense"})
     assert refused.status_code == 200 and "Error: " in refused.content.decode()
-    client_a.post(f"/instructions/own/{instruction.pk}/helped/", {"reason": "device"})
+    other.post(f"/instructions/own/{instruction.pk}/helped/", {"reason": "device"})
     with tenant_context(org_a):
         assert sorted(Feedback.objects.values_list("helped", "reason")) == [(False, "device"), (True, "")]
         assert ViewCount.objects.get(instruction_id=instruction.pk).views == 1
