@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from helpdesk import permissions
 from helpdesk.views import bad_request
 
 SESSION_SCHEMA_KEY = "_schema"
@@ -126,8 +127,6 @@ class SecondFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        from helpdesk import permissions
-
         match = request.resolver_match
         if match is None or match.view_name in OPEN_BEFORE_SECOND_FACTOR:
             return None
