@@ -303,8 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--throughput-seconds",
         type=float,
-        default=20.0,
-        help="seconds of load through gunicorn per page (questions; 0: none)",
+        default=10.0,
+        help="seconds of each round of load through gunicorn per page (questions; 0: none)",
     )
     parser.add_argument("--report-scale", type=float, default=1.0, help="a share of the reports benchmark's sizes")
     parser.add_argument("--seconds", type=int, default=600, help="how long the mixed load runs (load)")

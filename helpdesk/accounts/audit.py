@@ -13,10 +13,9 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from helpdesk.accounts import audit_chain
 from helpdesk.accounts.models import AuditEvent, User
 from helpdesk.throttle import client_address
 
@@ -80,7 +79,9 @@ def audit(
             operator_account_id = actor.public_user_id
             data.setdefault("professional_public_id", actor.public_user_id)
     subject_id, subject_label = _subject_of(target)
-    event = AuditEvent.objects.create(
+    # No seal here: the beat task chains new rows every minute (docs/decisions.md #17), so a
+    # page that reads personal data pays one INSERT for its row, nothing more.
+    return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=label[:200],
         operator_account_id=operator_account_id,
@@ -93,10 +94,3 @@ def audit(
         ip_address=_origin.get(),
         data=data,
     )
-    _seal_after_commit()
-    return event
-
-
-def _seal_after_commit() -> None:
-    schema = connection.schema_name
-    transaction.on_commit(lambda: audit_chain.seal_schema(schema, wait=False), robust=True)

@@ -1,12 +1,13 @@
 """The access log's hash chain: every sealed row carries the hash of the row before it.
 
 Rows are written by `helpdesk.accounts.audit.audit` inside the transaction of what they record,
-without a lock, so writing stays as parallel as the work itself. Right after that transaction
-commits, `seal` tries the schema's chain lock (skipping when another sealer holds it), gives the new rows the next positions in the
+without a lock, so writing stays as parallel as the work itself. Every minute the beat task
+(`helpdesk.accounts.tasks.seal_audit_chains`) runs `seal` in each schema: it tries the schema's
+chain lock (skipping when another sealer holds it), gives the new rows the next positions in the
 order they were written and fills in `previous_hash` and `entry_hash`. A row's hash covers every
 column except the three chain columns, plus the previous row's hash, so changing, removing or
 inserting a row anywhere but at the end breaks the chain. `verify` walks it again;
-`manage.py verify_audit_chain` runs both in every schema (a beat task seals what a crash left).
+`manage.py verify_audit_chain` runs both in every schema.
 """
 
 from __future__ import annotations
@@ -51,10 +52,9 @@ def _head() -> tuple[int, str]:
 def seal(*, batch: int = 500, wait: bool = True) -> int:
     """Chains the rows of the current schema that are not sealed yet; returns how many.
 
-    `wait=False` (right after a request's commit) gives up at once when another process holds
-    the chain lock, so busy pages never queue behind one another: what that sealer did not see
-    is sealed by the next seal in the schema, at the latest by the beat task a minute later,
-    and the trigger guards the row's content meanwhile."""
+    `wait=False` (the beat task) gives up at once when another process holds the chain lock, so
+    sealers never queue behind one another: what that sealer did not see is sealed by the next
+    run a minute later, and the trigger guards the row's content meanwhile."""
     sealed = 0
     with transaction.atomic():
         with connection.cursor() as cursor:

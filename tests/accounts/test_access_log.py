@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 from helpdesk.accounts import audit_chain
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.models import AuditEvent
+from helpdesk.accounts.tasks import seal_audit_chains
 from tests.conftest import english_client
 from tests.factories import ticket_make
 from tests.signing_in import sign_in
@@ -148,17 +149,29 @@ def test_the_requester_sees_who_looked_at_their_question(org_a, asked_for_mother
     assert "192.0.2" not in page and "@" not in page.split("Who looked")[1].split("</section>")[0]
 
 
-def test_the_seal_after_a_request_does_not_wait_for_another_sealer(in_org, volunteer_a):
+def test_the_beat_task_seals_what_the_pages_wrote_and_skips_a_busy_chain(org_a, in_org, volunteer_a):
+    helper = sign_in(english_client(org_a.host), org_a, volunteer_a)
+    ticket = ticket_make()
+    assert helper.get(f"/questions/{ticket.number}/").status_code == 200
+    connection.set_tenant(org_a)  # the request left the connection on the public schema
+    # The page wrote its row and nothing more: no seal on the request's way out.
+    viewed = AuditEvent.objects.get(action="ticket_viewed", target_id=str(ticket.pk))
+    assert viewed.position is None and viewed.entry_hash == ""
+
     # Another process holds the chain lock of this schema (on a connection of its own).
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [audit_chain._CHAIN_LOCK, in_org.schema_name])
-        audit(actor=volunteer_a, action="ticket_viewed")
-
-        assert audit_chain.seal(wait=False) == 0  # gave up at once instead of waiting
-        assert AuditEvent.objects.filter(position__isnull=True).exists()
+        seal_audit_chains()  # gives this schema up at once instead of waiting
+        connection.set_tenant(org_a)
+        viewed.refresh_from_db()
+        assert viewed.position is None
     finally:
         other.close()
-    assert audit_chain.seal(wait=False) >= 1  # the next seal, once the lock is free, chains it
+    assert seal_audit_chains() >= 1  # the next run, once the lock is free, chains it
+    connection.set_tenant(org_a)
+    viewed.refresh_from_db()
+    assert viewed.position and len(viewed.entry_hash) == 64
     assert not AuditEvent.objects.filter(position__isnull=True).exists()
+    assert audit_chain.verify().is_intact
