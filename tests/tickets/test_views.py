@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from helpdesk.accounts.models import AuditEvent, Role
@@ -11,6 +13,7 @@ from tests.factories import ticket_make
 from tests.signing_in import sign_in
 from tickets import services
 from tickets.models import Message, Status, Ticket
+from tickets.views import paging
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +69,24 @@ def test_queue_search_and_filters_through_the_page(as_volunteer, org_a, ticket):
     assert ref(other) in html and ref(ticket) not in html
     html = as_volunteer.get("/questions/", {"mine": "on"}).content.decode()
     assert ref(other) not in html and "No questions match" in html
+
+
+def test_the_queue_counts_up_to_its_limit_and_says_more_than_that(as_volunteer, org_a, ticket, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 2)
+    html = as_volunteer.get("/questions/").content.decode()
+    assert "1 question ·" in html and "More than" not in html
+    with tenant_context(org_a):
+        for number in range(2):
+            ticket_make(subject=f"Nog een vraag {number}")
+    with CaptureQueriesContext(connection) as queries:
+        html = as_volunteer.get("/questions/").content.decode()
+    # Three questions, limit two: the count stops at three, and the page says "more than 2".
+    assert "More than 2 questions · page 1; choose filters to see fewer" in html
+    assert 'data-announce="More than 2 questions found"' in html
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert counts and all("LIMIT 3" in sql for sql in counts)
+    # Every question is still listed on the page; only the count stops.
+    assert html.count('<th scope="row">') == 3
 
 
 def test_hostile_text_is_shown_escaped_in_the_queue(as_volunteer, org_a):

@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import permissions as core_permissions
@@ -35,6 +33,7 @@ from tickets.forms import (
 from tickets.models import Message, NotificationPreference, SavedReply, Ticket
 from tickets.selectors import QueueFilters, queue_for
 from tickets.views.outcomes import answer_went
+from tickets.views.paging import LimitedCountPaginator, queue_texts
 from tickets.views.question_page import about_form, detail_context
 from tickets.views.refusals import WITH_PROFESSIONALS, explain
 
@@ -64,7 +63,7 @@ def _products() -> Any:
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, products=_products())
     filters = form.filters() if form.is_bound and form.is_valid() else QueueFilters()
-    page = Paginator(queue_for(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LimitedCountPaginator(queue_for(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -76,21 +75,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "can_manage_saved_replies": permissions.can_manage_saved_replies(request.user),
         "can_keep_duty": permissions.can_keep_duty(request.user),
     }
-    context |= {"texts": _queue_texts(page), "refresh_url": _refresh_url(context["query"], page.number)}
+    context |= {"texts": queue_texts(page), "refresh_url": _refresh_url(context["query"], page.number)}
     rows = mark_safe(render_to_string("tickets/queue_rows.html", context, request))  # noqa: S308 - Jinja2 escaped it
     if request.htmx:
         return HttpResponse(rows)
     return render(request, "tickets/queue.html", context | {"rows": rows})
-
-
-def _queue_texts(page: Any) -> dict[str, str]:
-    """The queue's texts with a number in them (the rows' template is Jinja2; plurals come from here)."""
-    count, pages = page.paginator.count, page.paginator.num_pages
-    caption = ngettext("%(counter)s question", "%(counter)s questions", count) % {"counter": count}
-    if pages > 1:
-        caption += " · " + _("page %(number)s of %(total)s") % {"number": page.number, "total": pages}
-    found = ngettext("%(counter)s question found", "%(counter)s questions found", count) % {"counter": count}
-    return {"caption": caption, "found": found}
 
 
 def _refresh_url(query: str, number: int) -> str:
