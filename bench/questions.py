@@ -19,24 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench import question_load
 from bench.provisioning import Figures, history_rows, peak_rss_mb
 from bench.question_data import MIN_RECENT, MIN_VOLUNTEERS, PEER_MESSAGES, PEER_OPEN_SHARE, SEARCH_TERM, Seeded, seed
-from bench.throughput import LOAD_TOOL, ROUNDS, WORKERS, Throughput
+from bench.throughput import Throughput
 
 SMALL, LARGE = 1_000, 100_000
 PEER = -LARGE  # the key of the organisation of LARGE questions in the peer's shape
 MAX_RATIO = 1.5
-# django-helpdesk 2.6.1 on the same machine shape, with 100,000 tickets: 31 to 39 requests a
-# second on its ticket page, about 3 on its ticket list. Ours should serve at least twice the
-# best of the first and twenty times the second, through gunicorn on loopback.
-PEER_TICKET_PAGE, PEER_TICKET_LIST = 39.0, 3.0
-PEER_SHAPE_QUEUE = "Queue, the peer's data shape"
-THROUGHPUT_TARGETS = {
-    "Question page": 2 * PEER_TICKET_PAGE,
-    "Queue": 20 * PEER_TICKET_LIST,
-    PEER_SHAPE_QUEUE: 20 * PEER_TICKET_LIST,
-}
-
 # --- Results ---------------------------------------------------------------------------------
 
 
@@ -93,9 +83,7 @@ class QuestionResults:
 
     @property
     def throughput_reached(self) -> bool:
-        return bool(self.throughput) and all(
-            load.per_second >= THROUGHPUT_TARGETS[load.label] for load in self.throughput
-        )
+        return question_load.reached(self.throughput)
 
 
 # --- Measuring --------------------------------------------------------------------------------
@@ -229,7 +217,8 @@ def run(
     warmup: int = 3,
     explain: bool = False,
     show_queries: bool = False,
-    throughput_seconds: float = 20.0,
+    throughput_seconds: float = 10.0,
+    peer: bool = True,
     say: Callable[[str], None] = print,
 ) -> QuestionResults:
     """Measures everything; the caller has set up the database. `throughput_seconds` per page
@@ -311,39 +300,32 @@ def run(
         say=say,
     )
     if throughput_seconds:
-        results.throughput = _throughput(organisations, clients, numbers[LARGE], throughput_seconds, say)
+        results.throughput = _throughput(organisations, clients, numbers[LARGE], throughput_seconds, peer, say)
     results.peak_rss_mb = peak_rss_mb()
     return results
 
 
 def _throughput(
-    organisations: dict[int, Any], clients: dict[int, Any], number: int, seconds: float, say: Callable[[str], None]
+    organisations: dict[int, Any],
+    clients: dict[int, Any],
+    number: int,
+    seconds: float,
+    peer: bool,
+    say: Callable[[str], None],
 ) -> list:
-    from bench import throughput
+    from bench.throughput import Page as LoadPage
 
     # Imported here: bench.run sets Django up only after reading its arguments.
     from tests.signing_in import session_key
 
-    say(
-        f"throughput at {LARGE:,}: gunicorn with {WORKERS} sync workers, {LOAD_TOOL}, "
-        f"{ROUNDS} rounds of {seconds:g} s per page ..."
-    )
-    large, peer = organisations[LARGE], organisations[PEER]
+    large, shaped = organisations[LARGE], organisations[PEER]
     cookie = session_key(clients[LARGE])
     pages = [
-        throughput.Page("Question page", large.host, f"/questions/{number}/", cookie),
-        throughput.Page("Queue", large.host, "/questions/", cookie),
-        throughput.Page(PEER_SHAPE_QUEUE, peer.host, "/questions/", session_key(clients[PEER])),
+        LoadPage(question_load.QUESTION_PAGE, large.host, f"/questions/{number}/", cookie),
+        LoadPage(question_load.QUEUE, large.host, "/questions/", cookie),
+        LoadPage(question_load.PEER_SHAPE_QUEUE, shaped.host, "/questions/", session_key(clients[PEER])),
     ]
-    measured = throughput.run(pages, seconds=seconds)
-    for load in measured:
-        target = THROUGHPUT_TARGETS[load.label]
-        say(
-            f"  {load.label:<34} {load.per_second:6.1f} requests/s (target {target:g})   "
-            f"median {load.latency.median * 1000:6.1f} ms   p95 {load.latency.p95 * 1000:6.1f} ms   "
-            f"errors {load.errors}"
-        )
-    return measured
+    return question_load.measure_load(pages, seconds=seconds, peer=peer, tickets=LARGE, say=say)
 
 
 # --- The section of docs/benchmarks.md -------------------------------------------------------
@@ -371,40 +353,6 @@ def history_row(results: QuestionResults, today: Any, where: str) -> str:
         f"{_ms(by_label['Question page'].runs[LARGE].figures.median)} | "
         f"{worst.ratio:.2f} ({worst.label.lower()}) | {'yes' if equal else 'no'} |"
     )
-
-
-def throughput_section(results: QuestionResults) -> str:
-    if not results.throughput:
-        return "The load through gunicorn was not measured in this run (`--throughput-seconds 0`)."
-    table = "\n".join(
-        f"| {load.label} | {load.per_second:.1f} | {THROUGHPUT_TARGETS[load.label]:g} | "
-        f"{' / '.join(f'{rate:.1f}' for rate in load.rounds)} | "
-        f"{_ms(load.latency.median)} | {_ms(load.latency.p95)} | {load.answered:,} | {load.errors} |"
-        for load in results.throughput
-    )
-    reached = (
-        "Every page reaches its target." if results.throughput_reached else "**Not every page reaches its target.**"
-    )
-    seconds = results.throughput[0].seconds
-    return f"""### Requests per second through gunicorn
-
-The same volunteer's session, now over HTTP on loopback (`bench/throughput.py`): gunicorn with
-{WORKERS} sync workers and DEBUG off, on the organisations with {LARGE:,} questions; the load is
-{LOAD_TOOL}, asking for one page again and again without pausing, {ROUNDS} rounds of about
-{seconds:.0f} s per page after a warm-up, the pages taking turns. A page's figure is its median round;
-every round is listed, because this machine is shared and its speed moves from minute to minute.
-The load tool, gunicorn and PostgreSQL share the machine's two cores. The targets compare with
-django-helpdesk 2.6.1 on the same machine shape with 100,000 tickets and `wrk -c4`, which served
-31–{PEER_TICKET_PAGE:.0f} requests a second on its ticket page and about {PEER_TICKET_LIST:.0f} on its
-ticket list: at least twice the best of the first for the question page, twenty times the second
-for the queue, in our data shape and in the peer's. Every question page request writes its audit
-row and read marker, as it does for a person.
-
-| Page | Requests/s | Target | Rounds | Median ms | p95 ms | Answered | Errors |
-| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |
-{table}
-
-{reached}"""
 
 
 def peer_section(results: QuestionResults) -> str:
@@ -511,7 +459,7 @@ The same count is checked for every role and state by tests/tickets/test_questio
 
 {peer_section(results)}
 
-{throughput_section(results)}
+{question_load.load_section(results.throughput, large=LARGE)}
 
 What keeps the queue flat: the open queue and the view of one status read their page in order
 from the indexes `ticket_open_queue` and `ticket_status_queue` (unassigned first, oldest first),

@@ -207,6 +207,7 @@ def _run_questions(args: argparse.Namespace, today: dt.date, where: str, load: f
             explain=args.explain,
             show_queries=args.queries,
             throughput_seconds=args.throughput_seconds,
+            peer=not args.no_peer,
         )
     print(f"[bench] database {name}: dropped")
     for plan in results.plans:
@@ -305,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=10.0,
         help="seconds of each round of load through gunicorn per page (questions; 0: none)",
+    )
+    parser.add_argument(
+        "--no-peer", action="store_true", help="leave django-helpdesk out of the load (questions; bench/peer.py)"
     )
     parser.add_argument("--report-scale", type=float, default=1.0, help="a share of the reports benchmark's sizes")
     parser.add_argument("--seconds", type=int, default=600, help="how long the mixed load runs (load)")

@@ -41,6 +41,9 @@ class Page:
     host: str
     path: str
     cookie: str  # the session cookie's value
+    # Another server's page (the peer's, bench/peer.py): its port and session cookie's name.
+    port: int | None = None
+    cookie_name: str = ""
 
 
 @dataclass
@@ -113,9 +116,19 @@ def _measure(port: int, page: Page, seconds: float) -> Throughput:
 def _measure_wrk(port: int, page: Page, seconds: float) -> Throughput:
     from django.conf import settings
 
-    command = [WRK, "-t2", f"-c{CONCURRENCY}", "-s", str(Path(__file__).with_name("wrk_report.lua"))]
-    command += ["-H", f"Host: {page.host}", "-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={page.cookie}"]
-    url = f"http://127.0.0.1:{port}{page.path}"
+    # A slow page (the peer's ticket list data takes seconds) must not count as a timeout.
+    command = [
+        WRK,
+        "-t2",
+        f"-c{CONCURRENCY}",
+        "--timeout",
+        "60s",
+        "-s",
+        str(Path(__file__).with_name("wrk_report.lua")),
+    ]
+    cookie_name = page.cookie_name or settings.SESSION_COOKIE_NAME
+    command += ["-H", f"Host: {page.host}", "-H", f"Cookie: {cookie_name}={page.cookie}"]
+    url = f"http://127.0.0.1:{page.port or port}{page.path}"
     subprocess.run([*command, "-d2s", url], capture_output=True, check=True)  # warm-up
     output = subprocess.run([*command, f"-d{seconds:g}s", url], capture_output=True, text=True, check=True).stdout
     figures = json.loads(output.strip().splitlines()[-1])
@@ -133,7 +146,8 @@ def _median_round(rounds: list[Throughput]) -> Throughput:
 
 
 def run(pages: list[Page], *, seconds: float) -> list[Throughput]:
-    """Every page `ROUNDS` times, taking turns, `seconds` each, through one gunicorn."""
+    """Every page `ROUNDS` times, taking turns, `seconds` each, through one gunicorn (ours;
+    a page with a port of its own is another server's, measured in the same turns)."""
     from django.conf import settings
 
     production_like = {
@@ -156,6 +170,8 @@ def run(pages: list[Page], *, seconds: float) -> list[Throughput]:
         log = Path(folder) / "web.log"
         with servers(mail_dir, Path(folder), workers=WORKERS, celery=False, extra_env=production_like) as port:
             measure = _measure_wrk if WRK else _measure
+            if not WRK and any(page.port for page in pages):
+                raise RuntimeError("another server's pages are measured with wrk only")
             try:
                 rounds: dict[str, list[Throughput]] = {page.label: [] for page in pages}
                 for _ in range(ROUNDS):
