@@ -6,7 +6,7 @@ measure, at that size:
 
 - `migrate_all` when no migration is new (each schema is checked in one query and skipped), and
   for comparison the old way, every schema migrated one after another (`--every-schema --jobs 1`);
-- a real migration: the latest tickets migration (one that adds indexes) is unapplied in
+- a real migration: the latest tickets migration (one that adds indexes or nullable columns) is unapplied in
   every organisation and the template, then `migrate_all` applies it again everywhere, in parallel
   processes (one per core) and, with `--serial-too`, one schema after another;
 - every beat task that goes through the organisations one by one, each run a few times.
@@ -35,7 +35,7 @@ ORGANISATIONS = 500
 MEASURE_AT = 200
 TASK_RUNS = 3
 BENCH_DATABASE = "helpdesk_bench_organisations"
-STEP_BACK_APP = "tickets"  # its latest migration is the real migration measured; it must add indexes only
+STEP_BACK_APP = "tickets"  # its latest migration is the real migration measured (indexes or nullable columns)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -102,50 +102,88 @@ def _schemas() -> list[str]:
     return [settings.TENANT_BASE_SCHEMA, *active_organisations().values_list("schema_name", flat=True)]
 
 
-def step_back_target() -> tuple[tuple[str, str], tuple[str, ...]]:
-    """The latest migration of STEP_BACK_APP and the names of the indexes it adds."""
+@dataclass(frozen=True)
+class Undo:
+    """One thing the measured migration adds to a schema: an index, or a nullable column."""
+
+    kind: str  # "index" or "column"
+    name: str  # the index's name, or the column's
+    table: str = ""  # the column's table
+
+    def sql(self, schema: str) -> str:
+        if self.kind == "index":
+            return f'DROP INDEX "{schema}"."{self.name}"'
+        return f'ALTER TABLE "{schema}"."{self.table}" DROP COLUMN "{self.name}"'
+
+
+def step_back_target() -> tuple[tuple[str, str], tuple[Undo, ...]]:
+    """The latest migration of STEP_BACK_APP and what it adds: it may only add indexes or
+    nullable columns without an index, which plain SQL can take away again."""
     # Imported here: bench.run sets Django up only after reading its arguments.
+    from django.apps import apps
     from django.db import migrations
     from django.db.migrations.loader import MigrationLoader
 
     graph = MigrationLoader(None).graph
     (leaf,) = [node for node in graph.leaf_nodes() if node[0] == STEP_BACK_APP]
-    operations = graph.nodes[leaf].operations
-    if not operations or not all(isinstance(op, migrations.AddIndex) for op in operations):
-        raise RuntimeError(f"{leaf} does more than add indexes; choose another migration to measure")
-    return leaf, tuple(op.index.name for op in operations)
+    undo = []
+    for operation in graph.nodes[leaf].operations:
+        if isinstance(operation, migrations.AddIndex):
+            undo.append(Undo("index", operation.index.name))
+            continue
+        field = getattr(operation, "field", None)
+        if not isinstance(operation, migrations.AddField) or not field.null or field.db_index or field.unique:
+            raise RuntimeError(f"{leaf} does more than add indexes or columns; choose another migration to measure")
+        model = apps.get_model(STEP_BACK_APP, operation.model_name)
+        undo.append(Undo("column", model._meta.get_field(operation.name).column, model._meta.db_table))
+    if not undo:
+        raise RuntimeError(f"{leaf} adds nothing to measure")
+    return leaf, tuple(undo)
 
 
-def _step_back_everywhere(target: tuple[str, str], indexes: tuple[str, ...]) -> float:
-    """Undoes `target` in the template and every organisation, as if it were new: drops the
-    indexes it adds and forgets that it ran, in plain SQL (what its reverse does, without
-    Django building its migration state once per schema)."""
+def _step_back_everywhere(target: tuple[str, str], undo: tuple[Undo, ...]) -> float:
+    """Undoes `target` in the template and every organisation, as if it were new: drops what it
+    adds and forgets that it ran, in plain SQL (what its reverse does, without Django building
+    its migration state once per schema)."""
     # Imported here: bench.run sets Django up only after reading its arguments.
     from django.db import connection
 
     def step_back() -> None:
         with connection.cursor() as cursor:
             for schema in _schemas():
-                cursor.execute("DROP INDEX " + ", ".join(f'"{schema}"."{index}"' for index in indexes))
+                for step in undo:
+                    cursor.execute(step.sql(schema))
                 cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', list(target))
 
     return timed(step_back)
 
 
-def _check_stepped_forward(indexes: tuple[str, ...]) -> None:
-    """Every schema has the indexes again, or the real migration did not run everywhere."""
+def _check_stepped_forward(undo: tuple[Undo, ...]) -> None:
+    """Every schema has what the migration adds again, or it did not run everywhere."""
     # Imported here: bench.run sets Django up only after reading its arguments.
     from django.db import connection
 
+    schemas = _schemas()
+    indexes = [step.name for step in undo if step.kind == "index"]
+    columns = [(step.table, step.name) for step in undo if step.kind == "column"]
+    found = 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_indexes WHERE schemaname = ANY(%s) AND indexname = ANY(%s)",
-            [_schemas(), list(indexes)],
-        )
-        found = cursor.fetchone()[0]
-    expected = len(_schemas()) * len(indexes)
+        if indexes:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = ANY(%s) AND indexname = ANY(%s)",
+                [schemas, indexes],
+            )
+            found += cursor.fetchone()[0]
+        for table, column in columns:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_schema = ANY(%s) AND table_name = %s AND column_name = %s",
+                [schemas, table, column],
+            )
+            found += cursor.fetchone()[0]
+    expected = len(schemas) * len(undo)
     if found != expected:
-        raise RuntimeError(f"the real migration left {expected - found} indexes missing")
+        raise RuntimeError(f"the real migration left {expected - found} indexes or columns missing")
 
 
 def _beat_task(path: str) -> Callable[[], object]:
@@ -162,17 +200,17 @@ def measure(results: OrganisationResults, *, serial_too: bool, say: Callable[[st
     results.migrate_every_schema_serial = _migrate_all(every_schema=True, jobs=1)
     say(f"  migrate_all, every schema one after another: {results.migrate_every_schema_serial:.2f} s")
 
-    target, indexes = step_back_target()
+    target, undo = step_back_target()
     results.step_back = ".".join(target)
-    results.unapply_seconds = _step_back_everywhere(target, indexes)
+    results.unapply_seconds = _step_back_everywhere(target, undo)
     say(f"  unapplied {results.step_back} everywhere: {results.unapply_seconds:.2f} s")
     results.real_migration_parallel = _migrate_all(jobs=results.jobs)
-    _check_stepped_forward(indexes)
+    _check_stepped_forward(undo)
     say(f"  real migration, {results.jobs} at once: {results.real_migration_parallel:.2f} s")
     if serial_too:
-        _step_back_everywhere(target, indexes)
+        _step_back_everywhere(target, undo)
         results.real_migration_serial = _migrate_all(jobs=1)
-        _check_stepped_forward(indexes)
+        _check_stepped_forward(undo)
         say(f"  real migration, one after another: {results.real_migration_serial:.2f} s")
 
     for path, label in BEAT_TASKS:
@@ -297,10 +335,10 @@ load average {load:.2f} at the start (a shared machine, busy with other work).
 | every schema migrated one after another, as before (`--every-schema --jobs 1`) | {_s(results.migrate_every_schema_serial)} |
 | a real migration (`{results.step_back}`) in every schema, {results.jobs} at once | {_s(results.real_migration_parallel)} |
 
-The real migration is the latest tickets migration (it adds indexes), unapplied
-first in the template and all {at} organisations (its indexes dropped and its row in
+The real migration is the latest tickets migration (it adds indexes or nullable columns), unapplied
+first in the template and all {at} organisations (what it adds dropped and its row in
 `django_migrations` deleted, in plain SQL: {_s(results.unapply_seconds)} s), then applied again by
-`migrate_all`, which the benchmark checks by finding its indexes in every schema.{serial} With nothing new, `migrate_all` still migrates public
+`migrate_all`, which the benchmark checks by finding what it adds in every schema.{serial} With nothing new, `migrate_all` still migrates public
 (Django's own check of every app) and then reads every schema's `django_migrations` in one query.
 
 **The beat tasks at {at} organisations** (each run {TASK_RUNS} times, through Celery's `apply`, in this process).
