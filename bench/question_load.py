@@ -146,7 +146,9 @@ gunicorn with {WORKERS} sync workers and DEBUG off, on the organisations with {l
 it, django-helpdesk 2.6.1 (`bench/peer.py`) in its own virtualenv and gunicorn, also {WORKERS} sync
 workers and DEBUG off, on a database of its own on the same PostgreSQL server, with {large:,} tickets
 in the shape of its benchmark data ({PEER_OPEN_SHARE:.0%} open, {PEER_MESSAGES} follow-ups each), signed in as
-a staff member. The load is {LOAD_TOOL}, one page again and again without pausing, {ROUNDS} rounds of
+a staff member. Its ticket list page is a shell that loads its rows afterwards from a JSON
+endpoint (DataTables); "ticket list" is that endpoint's first page, as the page asks for it, the
+part that reads the tickets. The load is {LOAD_TOOL}, one page again and again without pausing, {ROUNDS} rounds of
 about {seconds:.0f} s per page after a warm-up, the pages taking turns in every round; a page's figure is
 its median round. The load tool, both servers and PostgreSQL share the machine's two cores, and
 the machine is shared with other work: its speed moves from minute to minute, which is why each

@@ -463,6 +463,9 @@ The same count is checked for every role and state by tests/tickets/test_questio
 
 What keeps the queue flat: the open queue and the view of one status read their page in order
 from the indexes `ticket_open_queue` and `ticket_status_queue` (unassigned first, oldest first),
-instead of joining and sorting every match; the count for the paginator is one index scan. The
-question page reads one question, its conversation and its history by their indexes.
+instead of joining and sorting every match; the paginator counts at most 1,001 matches
+(`tickets/views/paging.py`), so a search or "nobody has taken" among 30,000 open questions
+counts no more rows than among a thousand, and the page says "more than 1,000". The rows are
+rendered by Jinja2 (docs/decisions.md #22). The question page reads one question, its
+conversation and its history by their indexes.
 """
