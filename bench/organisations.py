@@ -324,7 +324,7 @@ does better.
 ### The latest run in detail
 
 {today.isoformat()}, {where}, PostgreSQL {results.server_version}, Python {platform.python_version()},
-load average {load:.2f} at the start{' (a shared machine, busy with other work)' if load > 2 else ''}.
+load average {load:.2f} at the start{" (a shared machine, busy with other work)" if load > 2 else ""}.
 
 **Deployments at {at} organisations.**
 
