@@ -243,14 +243,19 @@ def run_system(port: int) -> int:
         celery = [sys.executable, "-m", "celery", "-A", "helpdesk"]
         commands = {
             "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
-            "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2"],
+            "worker": [*celery, "worker", "-l", "WARNING", "--concurrency", "2"],
             "beat": [*celery, "beat", "-l", "WARNING", "-s", str(beat_schedule)],
         }
         ready_files = {name: data_dir / f"{name}.ready" for name in ("worker", "beat")}
         for path in ready_files.values():
             path.unlink(missing_ok=True)
+        # The worker and beat log warnings and errors only (unless LOG_LEVEL says otherwise):
+        # the every-minute tasks would otherwise scroll the addresses printed below out of sight.
+        quiet = {"LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")}
         children = {
-            name: start_guarded(cmd, {**env, READY_FILE_VARIABLE: str(ready_files.get(name, ""))})
+            name: start_guarded(
+                cmd, {**env, **(quiet if name != "web" else {}), READY_FILE_VARIABLE: str(ready_files.get(name, ""))}
+            )
             for name, cmd in commands.items()
         }
         _wait_until_ready(port, list(ready_files.values()), children)
