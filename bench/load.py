@@ -226,6 +226,36 @@ def _seed() -> tuple[list, dict[str, int], dict[str, list[str]], list[str]]:
     return organisations, products, sessions, professionals
 
 
+def free_port() -> int:
+    """A port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_listening(port: int, process: subprocess.Popen, what: str, *, seconds: float = 60) -> None:
+    """Returns once `port` accepts a connection; raises when `process` ends or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"{what} did not start; see its log")
+        time.sleep(0.2)
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM to each, then up to 30 s for each to end before it is killed."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @contextlib.contextmanager
 def servers(
     mail_dir: Path,
@@ -242,9 +272,7 @@ def servers(
     db = connection.settings_dict
     url = f"postgres://{quote(db['USER'] or '', safe='')}@{quote(db['HOST'] or '', safe='')}"
     url += f"{':' + str(db['PORT']) if db['PORT'] else ''}/{db['NAME']}"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = (
         os.environ
         | {
@@ -269,22 +297,10 @@ def servers(
         if celery:
             started.append(subprocess.Popen(worker_cmd, cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            if time.monotonic() > deadline or web.poll() is not None:
-                raise RuntimeError("gunicorn did not start; see its log")
-            time.sleep(0.2)
+        wait_until_listening(port, web, "gunicorn")
         yield port
     finally:
-        for process in started:
-            process.send_signal(signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(started)
 
 
 def _check(results: LoadResults, organisations: list, asked: list[tuple[str, str, str]], mail_dir: Path) -> None:

@@ -26,7 +26,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
+
+from bench.load import free_port, stop_all, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".data" / "peer" / "venv"
@@ -268,12 +269,6 @@ def datatables_query(page: str) -> str:
     return f"{url.group(1)}?{urlencode(params)}"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def peer_server(
     *, tickets: int = 100_000, open_share: float = 0.30, followups: int = 3, say: Callable[[str], None] = print
@@ -316,31 +311,17 @@ def peer_server(
             f"in {seeded['seconds']} s"
         )
 
-        port = _free_port()
+        port = free_port()
         log = project / "gunicorn.log"
         command = [str(python), "-m", "gunicorn", "peer_wsgi:application", "--workers", str(WORKERS)]
         command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
         with log.open("w") as output_file:
             gunicorn = subprocess.Popen(command, cwd=folder, env=env, stdout=output_file, stderr=subprocess.STDOUT)
 
-        def stop() -> None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
-                gunicorn.wait()
-
-        cleanup.callback(stop)
+        cleanup.callback(stop_all, [gunicorn])
         try:
             cookie = f"{setup['cookie_name']}={setup['cookie']}"
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise RuntimeError("the peer's gunicorn did not start")
-                time.sleep(0.2)
+            wait_until_listening(port, gunicorn, "the peer's gunicorn")
             status, page = _get(port, "/tickets/", cookie)
             if status != 200:
                 raise RuntimeError(f"the peer's ticket list answered {status}, not 200")

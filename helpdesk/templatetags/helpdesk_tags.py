@@ -69,8 +69,7 @@ def when(value: Any) -> str:
     again for every value: the queue writes fifty of these per page."""
     if not value:
         return ""
-    local = localtime(value) if is_aware(value) else value
-    return f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M}"
+    return _written(_local(value))
 
 
 @register.filter
@@ -78,8 +77,16 @@ def moment(value: Any) -> SafeString:
     """`<time>` for a moment: the machine-readable ISO time and what `when` writes."""
     if not value:
         return mark_safe("")
-    local = localtime(value) if is_aware(value) else value
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), when(local))
+    local = _local(value)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), _written(local))
+
+
+def _local(value: datetime) -> datetime:
+    return localtime(value) if is_aware(value) else value
+
+
+def _written(local: datetime) -> str:
+    return f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M}"
 
 
 @register.filter
