@@ -51,16 +51,32 @@ class QueueFilters:
     q: str = ""
 
 
+# What a row of the queue shows (jinja2_templates/tickets/queue_rows.html); the rest of a question
+# (its text, its search vector, the requester) stays in the database.
+QUEUE_ROW_FIELDS = (
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "is_worry",
+    "tier",
+    "created_at",
+    "product__name",
+    "assignee__full_name",
+)
+
+
 def queue_for(user: User, filters: QueueFilters | None = None) -> QuerySet[Ticket]:
     """The organisation's questions for helpers: urgent questions and worries about safety first,
     then the ones nobody has taken, then oldest first.
 
-    Each question carries `unread`: something happened since `user` last opened it.
+    Each question carries `unread`: something happened since `user` last opened it, and only the
+    fields its row shows (`QUEUE_ROW_FIELDS`).
     `q` searches subject and text with Dutch stemming ("printers" finds "printer"), or finds one
     question by its reference number.
     """
     filters = filters or QueueFilters()
-    tickets = Ticket.objects.select_related("product", "assignee", "requester")
+    tickets = Ticket.objects.select_related("product", "assignee").only(*QUEUE_ROW_FIELDS)
     if filters.status in Status.values:
         tickets = tickets.filter(status=filters.status)
     else:

@@ -58,6 +58,14 @@ def panels(context: template.Context, slot: PanelSlot | list[tuple[Panel, dict[s
     return mark_safe("".join(parts))  # noqa: S308 - the panels' own templates escaped what they show
 
 
+@register.simple_tag(takes_context=True)
+def jinja(context: template.Context, name: str, **values: Any) -> SafeString:
+    """A part written in Jinja2 (`jinja2_templates/`), inside a Django template: it gets only the
+    `values` named here, with the request (for `csrf_input`). The question page and the
+    requester's page share their conversation and photos this way."""
+    return mark_safe(engines["jinja2"].get_template(name).render(values, request=context.get("request")))  # noqa: S308 - Jinja2 escaped it
+
+
 # --- Dates and money, the one way every page writes them --------------------------------------------
 
 

@@ -119,8 +119,19 @@ def test_the_queue_costs_one_query_however_many_rows(in_org, volunteer_a):
         services.ticket_claim(ticket=ticket_make(requester=UserFactory()), actor=volunteer_a)
 
     def render_rows() -> None:
+        # What a row of the queue shows (jinja2_templates/tickets/queue_rows.html).
         for t in queue_for(volunteer_a):
-            str((t.number, t.product.name, t.assignee, t.requester, t.get_status_display()))
+            str(
+                (
+                    t.reference,
+                    t.subject,
+                    t.product.name,
+                    t.assignee and t.assignee.full_name,
+                    t.status_label,
+                    t.is_urgent,
+                )
+            )
+            str((t.is_worry, t.is_with_professionals, t.unread, t.created_at))
 
     assert len(queries_of(render_rows)) == 1
     for _ in range(5):

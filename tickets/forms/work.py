@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 from tickets.forms.common import MESSAGE_MAX_LENGTH
 
 
+def _product_menu(field: forms.ModelChoiceField, products: QuerySet[Product], choices: list | None) -> None:
+    """`products` checks what is sent; the menu shows `choices` (id, name) when given, after the
+    field's empty choice if it has one, rather than reading `products` again."""
+    field.queryset = products
+    if choices is not None:
+        field.choices = choices if field.empty_label is None else [("", field.empty_label), *choices]
+
+
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     product = forms.ModelChoiceField(
@@ -40,13 +48,8 @@ class QueueFilterForm(forms.Form):
     def __init__(
         self, *args: Any, products: QuerySet[Product], choices: list[tuple[int, str]] | None = None, **kwargs: Any
     ) -> None:
-        """`products` checks what is sent; `choices` (id, name), when given, are what the menu shows
-        instead of reading `products` again."""
         super().__init__(*args, **kwargs)
-        field = self.fields["product"]
-        field.queryset = products
-        if choices is not None:
-            field.choices = choices
+        _product_menu(self.fields["product"], products, choices)
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data
@@ -153,13 +156,8 @@ class ProductTopicForm(forms.Form):
     def __init__(
         self, *args: Any, products: QuerySet[Product], choices: list[tuple[int, str]] | None = None, **kwargs: Any
     ) -> None:
-        """`products` checks what is sent; `choices` (id, name), when given, are what the menu shows
-        instead of reading `products` again."""
         super().__init__(*args, **kwargs)
-        field = self.fields["product"]
-        field.queryset = products
-        if choices is not None:
-            field.choices = choices
+        _product_menu(self.fields["product"], products, choices)
 
 
 class NotificationForm(forms.Form):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from tickets import permissions, services
 from tickets.forms import EscalateForm, HandBackForm
 from tickets.models import EscalationReason, Ticket
 from tickets.views.refusals import CLOSED, WITH_PROFESSIONALS, explain
-from tickets.views.staff import back_to_ticket, detail_context, helper_ticket_or_404
+from tickets.views.staff import back_to_ticket, helper_ticket_or_404, question_page
 
 
 def _contact_person_told() -> bool:
@@ -48,7 +47,7 @@ def escalate(request: HttpRequest, number: int) -> HttpResponse:
     if not permissions.can_escalate_ticket(request.user, ticket):
         return _refused(request, ticket)
     if not form.is_valid():
-        return render(request, "tickets/detail.html", detail_context(request, ticket, escalate_form=form))
+        return question_page(request, ticket, escalate_form=form)
     reason = form.cleaned_data["reason"]
     try:
         services.ticket_escalate(ticket=ticket, actor=request.user, reason=reason, note=form.cleaned_data["note"])
@@ -105,7 +104,7 @@ def hand_back(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     form = HandBackForm(request.POST)
     if not form.is_valid():
-        return render(request, "tickets/detail.html", detail_context(request, ticket, hand_back_form=form))
+        return question_page(request, ticket, hand_back_form=form)
     try:
         services.ticket_hand_back(ticket=ticket, actor=request.user, note=form.cleaned_data["note"])
     except services.TicketError as error:

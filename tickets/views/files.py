@@ -13,7 +13,7 @@ from tickets import permissions, services
 from tickets.forms import PhotoForm
 from tickets.models import Attachment, Ticket
 from tickets.views.requester import _actor, _opened, follow_context
-from tickets.views.staff import detail_context
+from tickets.views.staff import question_page
 
 
 def _may_see(request: HttpRequest, ticket: Ticket) -> bool:
@@ -39,7 +39,7 @@ def photo_add(request: HttpRequest, number: int) -> HttpResponse:
     if not form.is_valid():
         # The page again, with the error in its summary and beside the field (ui.md 8).
         if staff:
-            return render(request, "tickets/detail.html", detail_context(request, ticket, photo_form=form))
+            return question_page(request, ticket, photo_form=form)
         return render(request, "tickets/follow.html", follow_context(request, ticket, photo_form=form))
     try:
         services.attachment_add(

@@ -5,14 +5,18 @@ of queries whatever the size of the conversation or of the organisation
 (tests/tickets/test_question_page_queries.py): one query each for the conversation, the
 history, the photos and the calls; the panels of the apps above (`hooks.question_facts`,
 `hooks.question_panels`) are read here too, once. A form is made only when the viewer may use
-it; the product menu comes from the cache (`tenants.product_choices`).
+it; the product menu comes from the cache (`tenants.product_choices`). The page below the site's
+frame is Jinja2 (`jinja2_templates/tickets/detail_body.html`, docs/decisions.md #22).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from helpdesk import permissions as core_permissions
 from helpdesk.tenancy import current_organisation
@@ -104,3 +108,10 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         # The first rejected form, so the page title says "Error: ".
         "form": next((f for f in forms.values() if f is not None and f.errors), None),
     }
+
+
+def question_page(request: HttpRequest, ticket: Ticket, **forms: Any) -> HttpResponse:
+    """The question page, with any form the request brought back (and its errors)."""
+    context = detail_context(request, ticket, **forms)
+    body = render_to_string("tickets/detail_body.html", context, request)
+    return render(request, "tickets/detail.html", context | {"body": mark_safe(body)})  # noqa: S308 - Jinja2 escaped it

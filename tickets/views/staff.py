@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from helpdesk import permissions as core_permissions
 from helpdesk.decorators import allowed_if, login_required_here
 from helpdesk.tenancy import current_organisation
+from tenants.product_choices import product_choices
 from tickets import hooks, permissions, services
 from tickets.forms import (
     CallForm,
@@ -34,7 +35,7 @@ from tickets.models import Message, NotificationPreference, SavedReply, Ticket
 from tickets.selectors import QueueFilters, queue_for
 from tickets.views.outcomes import answer_went
 from tickets.views.paging import LimitedCountPaginator, queue_texts
-from tickets.views.question_page import about_form, detail_context
+from tickets.views.question_page import about_form, question_page
 from tickets.views.refusals import WITH_PROFESSIONALS, explain
 
 QUEUE_PAGE_SIZE = 50
@@ -55,13 +56,12 @@ def helper_ticket_or_404(request: HttpRequest, number: int) -> Ticket:
     return ticket_or_404(request, number, permissions.is_helper_on)
 
 
-def _products() -> Any:
-    return current_organisation().active_products()
-
-
 @allowed_if(permissions.can_view_queue)
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None, products=_products())
+    organisation = current_organisation()
+    form = QueueFilterForm(
+        request.GET or None, products=organisation.active_products(), choices=product_choices(organisation)
+    )
     filters = form.filters() if form.is_bound and form.is_valid() else QueueFilters()
     page = LimitedCountPaginator(queue_for(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -76,10 +76,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "can_keep_duty": permissions.can_keep_duty(request.user),
     }
     context |= {"texts": queue_texts(page), "refresh_url": _refresh_url(context["query"], page.number)}
-    rows = mark_safe(render_to_string("tickets/queue_rows.html", context, request))  # noqa: S308 - Jinja2 escaped it
     if request.htmx:
-        return HttpResponse(rows)
-    return render(request, "tickets/queue.html", context | {"rows": rows})
+        return HttpResponse(render_to_string("tickets/queue_rows.html", context, request))
+    body = mark_safe(render_to_string("tickets/queue_body.html", context, request))  # noqa: S308 - Jinja2 escaped it
+    return render(request, "tickets/queue.html", context | {"body": body})
 
 
 def _refresh_url(query: str, number: int) -> str:
@@ -99,7 +99,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     prefill = hooks.reply_prefill.first(request=request, ticket=ticket)
     if prefill and permissions.can_work_ticket(request.user, ticket):
         reply_form = ReplyForm(initial={"body": prefill})
-    return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
+    return question_page(request, ticket, reply_form=reply_form)
 
 
 def _with_saved_reply(request: HttpRequest, number: int) -> HttpResponse:
@@ -115,7 +115,7 @@ def _with_saved_reply(request: HttpRequest, number: int) -> HttpResponse:
     if chosen is not None:
         typed = f"{typed.rstrip()}\n\n{chosen.body}" if typed.strip() else chosen.body
     reply_form = ReplyForm(initial={"body": typed})
-    return render(request, "tickets/detail.html", detail_context(request, ticket, reply_form=reply_form))
+    return question_page(request, ticket, reply_form=reply_form)
 
 
 def back_to_ticket(ticket: Ticket) -> HttpResponse:
@@ -210,10 +210,10 @@ def _form_action(
                 request, _("Your text is in the internal note below. Save it there, so the professional reads it.")
             )
             note_form = NoteForm(initial={"body": typed})
-            return render(request, "tickets/detail.html", detail_context(request, ticket, note_form=note_form))
+            return question_page(request, ticket, note_form=note_form)
         return back_to_ticket(ticket)
     if not form.is_valid():
-        return render(request, "tickets/detail.html", detail_context(request, ticket, **{name: form}))
+        return question_page(request, ticket, **{name: form})
     try:
         act(ticket, form.cleaned_data)
     except services.TicketError as error:
