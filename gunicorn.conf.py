@@ -7,6 +7,7 @@ at least the number of threads. PostgreSQL must allow workers × (threads or 1) 
 web container, plus the Celery workers' (docs/scaling.md).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -30,6 +31,20 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then, so a slow leak never becomes an outage (0 turns it off).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# The application is loaded once, in the master, and every worker is a fork of it: a new or
+# recycled worker starts serving at once instead of importing Django and every app again, and the
+# workers share those pages of memory. Nothing connects to PostgreSQL or Redis while loading, so
+# no connection is shared between workers. GUNICORN_PRELOAD=false loads it in each worker (then a
+# HUP reloads the code; with preloading, deploy by restarting gunicorn).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """What the master loaded lives as long as the workers do: the collector of a worker leaves it
+    alone (fewer pages copied on write, less time collecting)."""
+    gc.freeze()
+
+
 # The proxy in front that may set X-Forwarded-Proto (Django trusts it only with BEHIND_PROXY=true).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"

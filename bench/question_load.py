@@ -153,7 +153,9 @@ about {seconds:.0f} s per page after a warm-up, the pages taking turns in every 
 its median round. The load tool, both servers and PostgreSQL share the machine's two cores, and
 the machine is shared with other work: its speed moves from minute to minute, which is why each
 comparison is the median of the ratios within a round. Every question page request writes its
-audit row and read marker, as it does for a person.
+audit row and read marker, as it does for a person. Both servers run gunicorn.conf.py's defaults:
+the application loaded once and the workers forked from it, each worker replaced after about a
+thousand requests.
 
 | Page | Requests/s | Rounds | Median ms | p95 ms | Answered | Errors |
 | --- | ---: | --- | ---: | ---: | ---: | ---: |

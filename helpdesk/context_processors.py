@@ -1,5 +1,11 @@
+from functools import partial
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from helpdesk import permissions
@@ -28,3 +34,29 @@ def site(request: HttpRequest) -> dict[str, object]:
         "can_use_portal": bool(user and permissions.can_use_portal(user)),
         "can_manage_organisations": bool(user and permissions.can_manage_organisations(user)),
     }
+
+
+def csrf_once(request: HttpRequest) -> dict[str, object]:
+    """For Jinja2 pages: the CSRF token masked once per request, however many forms use it.
+
+    Django's own `csrf_input` masks the secret again each time a template writes it (with fresh
+    randomness, 32 characters at a time); a page of a dozen forms paid for that a dozen times.
+    One masked value for every form of one answer is as safe (the mask changes from answer to
+    answer, which is what it is for). Lazy, as Django's: a page without a form sets no cookie.
+    """
+    token = lazy(partial(_masked_token, request), str)
+    field = lazy(
+        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token()), SafeString
+    )
+    return {"csrf_token": token(), "csrf_input": field()}
+
+
+def _masked_token(request: HttpRequest) -> str:
+    # Kept with the secret it masks: a secret rotated during the request (signing in) gets a new one.
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_helpdesk_csrf", None)
+    if kept is None or kept[0] != secret:
+        masked = get_token(request)
+        kept = (request.META.get("CSRF_COOKIE"), masked)
+        request._helpdesk_csrf = kept  # type: ignore[attr-defined]
+    return kept[1]

@@ -142,11 +142,15 @@ TEMPLATES = [
         },
     },
     {
-        # The hottest parts of pages: a form field and the queue's rows (docs/decisions.md #22).
+        # The hottest parts of pages: form fields, the queue, the question page (docs/decisions.md #22).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2_templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "helpdesk.jinja_env.environment"},
+        "OPTIONS": {
+            "environment": "helpdesk.jinja_env.environment",
+            # One masked CSRF token per request for every form of a page.
+            "context_processors": ["helpdesk.context_processors.csrf_once"],
+        },
     },
 ]
 
