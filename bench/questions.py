@@ -465,7 +465,8 @@ What keeps the queue flat: the open queue and the view of one status read their 
 from the indexes `ticket_open_queue` and `ticket_status_queue` (unassigned first, oldest first),
 instead of joining and sorting every match; the paginator counts at most 1,001 matches
 (`tickets/views/paging.py`), so a search or "nobody has taken" among 30,000 open questions
-counts no more rows than among a thousand, and the page says "more than 1,000". The rows are
-rendered by Jinja2 (docs/decisions.md #22). The question page reads one question, its
-conversation and its history by their indexes.
+counts no more rows than among a thousand, and the page says "more than 1,000". The queue reads
+only the columns its rows show. The question page reads one question, its conversation and its
+history by their indexes. Both pages below the site's frame are Jinja2 (docs/decisions.md #22),
+and their forms share one masked CSRF token per request.
 """
