@@ -452,8 +452,10 @@ breaks the promise); each run adds a row below.
 {table}
 
 "Rows" and "Queries" are at {SMALL:,} / at {LARGE:,}. The question page's queries include its two
-writes, the access log row and the read marker, each one statement without a transaction of its
-own; the access log is sealed by a beat task every minute, not by the page (docs/decisions.md #17).
+writes, the access log row and the read marker, two statements in one transaction (one commit);
+the access log is sealed by a beat task every minute, not by the page (docs/decisions.md #17).
+Neither page asks the database for its session or for the host's organisation: both come from
+Redis, and the database stays the copy that counts (docs/decisions.md #23).
 The same count is checked for every role and state by tests/tickets/test_question_page_queries.py.
 {verdict}
 
@@ -465,8 +467,9 @@ What keeps the queue flat: the open queue and the view of one status read their 
 from the indexes `ticket_open_queue` and `ticket_status_queue` (unassigned first, oldest first),
 instead of joining and sorting every match; the paginator counts at most 1,001 matches
 (`tickets/views/paging.py`), so a search or "nobody has taken" among 30,000 open questions
-counts no more rows than among a thousand, and the page says "more than 1,000". The queue reads
-only the columns its rows show. The question page reads one question, its conversation and its
+counts no more rows than among a thousand, and the page says "more than 1,000"; it counts without
+the joins its rows need. The queue reads only the columns its rows show, the product's and the
+helper's names as two columns of the row. The question page reads one question, its conversation and its
 history by their indexes. Both pages below the site's frame are Jinja2 (docs/decisions.md #22),
 and their forms share one masked CSRF token per request.
 """

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -38,7 +38,28 @@ def _default(key: Any, default: Any = None, *_: Any, **__: Any) -> Any:
     return default
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client makes a new `redis.Redis` for every call (its reply table built anew:
+    about 500 entries), three times on every page. This one keeps one per connection pool; a
+    `redis.Redis` is safe to share between threads, and its pool reconnects after a fork."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
+
     get = _forgiving(RedisCache.get, _default)
     get_many = _forgiving(RedisCache.get_many, lambda *_, **__: {})
     has_key = _forgiving(RedisCache.has_key, lambda *_, **__: False)

@@ -200,10 +200,21 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-        }
+        },
+        # Which organisation a host belongs to (tenants/hosts.py): looked up before a schema is
+        # chosen, so its keys carry no schema.
+        "hosts": {
+            "BACKEND": "helpdesk.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hosts",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "hosts": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
@@ -280,11 +291,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
-# Sessions live in each organisation's schema; `...backends.cached_db` also keeps them in Redis
-# (keys carry the schema), so a request reads its session without the database (docs/scaling.md).
-SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
-if SESSION_ENGINE not in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
-    raise ImproperlyConfigured("SESSION_ENGINE must be ...backends.db or ...backends.cached_db.")
+# Sessions live in each organisation's schema; with Redis they are also read through it
+# (helpdesk/sessions.py), so a request reads its session without the database (docs/scaling.md).
+SESSIONS_IN_DATABASE_ONLY = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="helpdesk.sessions" if REDIS_URL else SESSIONS_IN_DATABASE_ONLY)
+if SESSION_ENGINE not in {SESSIONS_IN_DATABASE_ONLY, "helpdesk.sessions"}:
+    raise ImproperlyConfigured("SESSION_ENGINE must be helpdesk.sessions or django.contrib.sessions.backends.db.")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -13,7 +13,8 @@ from django.urls import set_urlconf
 from django.utils import translation
 
 from helpdesk.views import favicon
-from tenants.models import CareOrganisation, Domain
+from tenants.hosts import organisation_for_host
+from tenants.models import CareOrganisation
 
 
 class CareOrganisationMiddleware:
@@ -42,10 +43,9 @@ class CareOrganisationMiddleware:
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None:
+        organisation = organisation_for_host(hostname)
+        if organisation is None:
             return self._not_found(request)
-        organisation: CareOrganisation = domain.tenant
         if organisation.status != CareOrganisation.Status.ACTIVE:
             return self._not_ready(request, organisation)
 

@@ -21,6 +21,7 @@ from helpdesk.accounts.services import invitation_send
 from helpdesk.tasks import delay_on_commit
 from tenants import tasks
 from tenants.cloning import schema_clone
+from tenants.hosts import organisation_forget
 from tenants.models import CareOrganisation, Domain, Product
 from tenants.product_choices import product_choices_forget
 
@@ -291,6 +292,7 @@ def organisation_update(
 def _status_change(*, actor: User, organisation: CareOrganisation, start: str, end: str, action: str) -> bool:
     changed = CareOrganisation.objects.filter(pk=organisation.pk, status=start).update(status=end)
     if changed:
+        organisation_forget(organisation)
         organisation.status = end
         audit(actor=actor, action=action, target=organisation)
     return bool(changed)

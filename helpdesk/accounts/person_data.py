@@ -14,7 +14,6 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +23,7 @@ from helpdesk.accounts import exports, hooks, selectors
 from helpdesk.accounts.audit import audit
 from helpdesk.accounts.hooks import PersonSection
 from helpdesk.accounts.models import LoginToken, User
+from helpdesk.accounts.services import sessions_end
 from helpdesk.tenancy import current_organisation
 
 
@@ -120,15 +120,6 @@ def person_export(*, actor: User, person: User) -> bytes:
     return buffer.getvalue()
 
 
-def _end_sessions(person: User) -> int:
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
-            session.delete()
-            ended += 1
-    return ended
-
-
 @transaction.atomic
 def person_erase(*, actor: User, person: User) -> dict[str, int]:
     """Anonymises `person` everywhere: each app's rows through `hooks.person_erase`, then the
@@ -148,5 +139,5 @@ def person_erase(*, actor: User, person: User) -> dict[str, int]:
     person.is_active = False
     person.set_unusable_password()
     person.save()
-    changed["sessions"] = _end_sessions(person)
+    changed["sessions"] = sessions_end(user=person)
     return changed

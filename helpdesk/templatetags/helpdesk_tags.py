@@ -9,9 +9,9 @@ from django.forms import BoundField
 from django.template import engines
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
+from markupsafe import escape
 
 from helpdesk.hooks import Panel, PanelSlot
 
@@ -86,7 +86,9 @@ def moment(value: Any) -> SafeString:
     if not value:
         return mark_safe("")
     local = _local(value)
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), _written(local))
+    # The queue writes fifty of these: built here, not through format_html. The ISO time needs no
+    # escaping; the words do.
+    return mark_safe(f'<time datetime="{local.isoformat()}">{escape(_written(local))}</time>')  # noqa: S308
 
 
 def _local(value: datetime) -> datetime:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -19,6 +18,7 @@ from playwright.sync_api import expect
 
 from helpdesk.accounts.models import Role
 from helpdesk.middleware import SESSION_SAVED_AT_KEY
+from helpdesk.sessions import store_class
 from tests import factories
 from tests.e2e import checks
 from tests.e2e.support import PASSWORD, schema_for
@@ -46,7 +46,7 @@ def shorten_session(visitor, *, lasts: int) -> str:
     one session), counted from now; returns its key."""
     cookie = next(c for c in visitor.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
     with schema_context(schema_for("test-a")):
-        session = SessionStore(session_key=cookie["value"])
+        session = store_class()(session_key=cookie["value"])
         session.set_expiry(lasts)
         session[SESSION_SAVED_AT_KEY] = int(time.time())
         session.save()

@@ -89,6 +89,22 @@ def test_the_queue_counts_up_to_its_limit_and_says_more_than_that(as_volunteer, 
     assert html.count('<th scope="row">') == 3
 
 
+def test_the_queue_counts_without_the_joins_of_its_rows(as_volunteer, org_a, volunteer_a, ticket):
+    """The names a row shows (product, helper) are joined for the fifty rows only, not for the
+    up to 1,001 matches the count reads."""
+    with tenant_context(org_a):
+        services.ticket_claim(ticket=ticket, actor=volunteer_a)
+    with CaptureQueriesContext(connection) as queries:
+        html = as_volunteer.get("/questions/").content.decode()
+    statements = [q["sql"] for q in queries.captured_queries if '"tickets_ticket"' in q["sql"]]
+    counts = [sql for sql in statements if "COUNT(*)" in sql]
+    rows = [sql for sql in statements if "COUNT(*)" not in sql]
+    assert len(counts) == 1 and "JOIN" not in counts[0]
+    assert len(rows) == 1 and '"tenants_product"' in rows[0] and '"accounts_user"' in rows[0]
+    assert f'<td data-label="Helper">{volunteer_a.full_name}</td>' in html
+    assert f'<td data-label="Product">{ticket.product.name}</td>' in html
+
+
 def test_hostile_text_is_shown_escaped_in_the_queue(as_volunteer, org_a):
     with tenant_context(org_a):
         ticket_make(subject=HOSTILE, body=HOSTILE)

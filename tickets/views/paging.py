@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,11 +20,19 @@ COUNT_LIMIT = 1_000
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts at most `COUNT_LIMIT` + 1 rows: `SELECT count(*) FROM (SELECT id ... LIMIT 1001)`."""
+    """Counts at most `COUNT_LIMIT` + 1 rows: `SELECT count(*) FROM (SELECT id ... LIMIT 1001)`.
+
+    `counted`: the same matches without what only the rows show (their joins), to count instead
+    of `object_list`.
+    """
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, counted: QuerySet | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.values("pk")[: COUNT_LIMIT + 1].count()
+        return self.counted.values("pk")[: COUNT_LIMIT + 1].count()
 
     @property
     def more_than_limit(self) -> bool:

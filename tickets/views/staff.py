@@ -32,7 +32,7 @@ from tickets.forms import (
     query_id,
 )
 from tickets.models import Message, NotificationPreference, SavedReply, Ticket
-from tickets.selectors import QueueFilters, queue_for
+from tickets.selectors import QueueFilters, queue_for, queue_rows
 from tickets.views.outcomes import answer_went
 from tickets.views.paging import LimitedCountPaginator, queue_texts
 from tickets.views.question_page import about_form, question_page
@@ -44,7 +44,9 @@ QUEUE_PAGE_SIZE = 50
 def ticket_or_404(request: HttpRequest, number: int, check: Callable[[Any, Ticket], bool]) -> Ticket:
     """The question with this number, if `check` lets the signed-in person at it; else 404."""
     ticket = get_object_or_404(
-        Ticket.objects.select_related("product", "assignee", "requester", "escalated_by"), number=number
+        # Not the search vector: no page shows it, and it is the widest column of the row.
+        Ticket.objects.select_related("product", "assignee", "requester", "escalated_by").defer("search"),
+        number=number,
     )
     if not check(request.user, ticket):
         raise Http404
@@ -63,7 +65,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET or None, products=organisation.active_products(), choices=product_choices(organisation)
     )
     filters = form.filters() if form.is_bound and form.is_valid() else QueueFilters()
-    page = LimitedCountPaginator(queue_for(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    matches = queue_for(request.user, filters)
+    paginator = LimitedCountPaginator(queue_rows(matches), QUEUE_PAGE_SIZE, counted=matches)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -94,7 +98,6 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     if not permissions.can_view_queue(request.user):
         return redirect("tickets:follow", number=number)
     services.ticket_record_view(ticket=ticket, actor=request.user)
-    services.ticket_mark_read(ticket=ticket, user=request.user)
     reply_form = None
     prefill = hooks.reply_prefill.first(request=request, ticket=ticket)
     if prefill and permissions.can_work_ticket(request.user, ticket):
