@@ -452,7 +452,8 @@ breaks the promise); each run adds a row below.
 {table}
 
 "Rows" and "Queries" are at {SMALL:,} / at {LARGE:,}. The question page's queries include its two
-writes, the access log row and the read marker, two statements in one transaction (one commit);
+writes, the access log row and the read marker, in one transaction (its `BEGIN` and `COMMIT` are
+counted too: one wait for the disk instead of two);
 the access log is sealed by a beat task every minute, not by the page (docs/decisions.md #17).
 Neither page asks the database for its session or for the host's organisation: both come from
 Redis, and the database stays the copy that counts (docs/decisions.md #23).

@@ -156,15 +156,17 @@ def tickets_of_requester(user: User) -> QuerySet[Ticket]:
 
 
 def messages_for(ticket: Ticket, *, include_internal: bool) -> QuerySet[Message]:
-    """The conversation of a question; internal notes only for helpers."""
-    messages = ticket.messages.select_related("author")
+    """The conversation of a question; internal notes only for helpers. A message keeps its
+    author's name (`author_name`), so the author's account is not read with it."""
+    messages = ticket.messages.all()
     if not include_internal:
         messages = messages.filter(is_internal=False)
     return messages.order_by("created_at", "pk")
 
 
 def events_for(ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("actor").order_by("at", "pk")
+    """A question's history; each line keeps its actor's name (`actor_name`)."""
+    return ticket.events.order_by("at", "pk")
 
 
 # Country codes whose national numbers start with a 0 (the Netherlands, Belgium, Germany), and

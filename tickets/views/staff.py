@@ -45,7 +45,7 @@ def ticket_or_404(request: HttpRequest, number: int, check: Callable[[Any, Ticke
     """The question with this number, if `check` lets the signed-in person at it; else 404."""
     ticket = get_object_or_404(
         # Not the search vector: no page shows it, and it is the widest column of the row.
-        Ticket.objects.select_related("product", "assignee", "requester", "escalated_by").defer("search"),
+        Ticket.objects.select_related("product", "assignee", "escalated_by").defer("search"),
         number=number,
     )
     if not check(request.user, ticket):
