@@ -164,8 +164,8 @@ def _public_schema_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _no_throttle_counts_from_other_tests():
-    """Failure counters, the organisations' product choices and which organisation a host
-    belongs to live in Redis, which outlives a test's rolled-back transaction.
+    """Failure counters, the organisations' product choices and saved replies, and which
+    organisation a host belongs to live in Redis, which outlives a test's rolled-back transaction.
 
     Only those are removed: a flush would also drop the Celery queues a worker test uses.
     """
@@ -174,7 +174,7 @@ def _no_throttle_counts_from_other_tests():
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         redis = client.get_client(write=True)
-        for pattern in ("*throttle:*", "*product-choices:*", "hosts:*"):
+        for pattern in ("*throttle:*", "*product-choices:*", "*saved-replies", "hosts:*"):
             for key in redis.scan_iter(match=pattern, count=500):
                 redis.delete(key)
     else:

@@ -69,3 +69,26 @@ def test_another_organisation_does_not_see_these_saved_replies(client_b, org_b, 
 
     assert "Opnieuw opstarten" not in client_b.get("/questions/saved-replies/").content.decode()
     assert client_b.post(f"/questions/saved-replies/{saved.pk}/delete/").status_code == 404
+
+
+def test_the_question_page_keeps_the_saved_replies_in_the_cache_and_sees_a_change_at_once(
+    client_a, org_a, manager_a, make_user, saved
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with tenant_context(org_a):
+        ticket = ticket_make()
+    helper = sign_in(client_a.__class__(HTTP_HOST=org_a.host), org_a, make_user(org_a, role=Role.VOLUNTEER))
+    sign_in(client_a, org_a, manager_a)
+    page = f"/questions/{ticket.number}/"
+    assert "Opnieuw opstarten" in helper.get(page).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert "Opnieuw opstarten" in helper.get(page).content.decode()
+    assert not [q for q in queries.captured_queries if "tickets_savedreply" in q["sql"]]
+
+    client_a.post("/questions/saved-replies/", {"title": "Wifi", "body": "Staat de wifi aan?"})
+    assert "Wifi" in helper.get(page).content.decode()
+    client_a.post(f"/questions/saved-replies/{saved.pk}/delete/")
+    assert "Opnieuw opstarten" not in helper.get(page).content.decode()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from helpdesk.accounts.audit import audit
 from tickets.models import NotificationPreference, SavedReply
+from tickets.saved_replies import saved_replies_forget
 
 if TYPE_CHECKING:
     from helpdesk.accounts.models import User
@@ -23,9 +24,11 @@ def notification_preference_set(*, user: User, new_questions: str) -> Notificati
 def saved_reply_create(*, actor: User, title: str, body: str) -> SavedReply:
     saved = SavedReply.objects.create(title=title, body=body, created_by=actor)
     audit(actor=actor, action="saved_reply_created", target=saved, title=title)
+    saved_replies_forget()
     return saved
 
 
 def saved_reply_delete(*, actor: User, saved: SavedReply) -> None:
     audit(actor=actor, action="saved_reply_deleted", target=saved, title=saved.title)
     saved.delete()
+    saved_replies_forget()

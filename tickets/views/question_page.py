@@ -5,7 +5,8 @@ of queries whatever the size of the conversation or of the organisation
 (tests/tickets/test_question_page_queries.py): one query each for the conversation, the
 history, the photos and the calls; the panels of the apps above (`hooks.question_facts`,
 `hooks.question_panels`) are read here too, once. A form is made only when the viewer may use
-it; the product menu comes from the cache (`tenants.product_choices`). The page below the site's
+it; the product menu and the saved replies come from the cache (`tenants.product_choices`,
+`tickets.saved_replies`). The page below the site's
 frame is Jinja2 (`jinja2_templates/tickets/detail_body.html`, docs/decisions.md #22).
 """
 
@@ -32,7 +33,8 @@ from tickets.forms import (
     ReplyForm,
     ResolveForm,
 )
-from tickets.models import SavedReply, Status, Ticket
+from tickets.models import Status, Ticket
+from tickets.saved_replies import saved_replies
 from tickets.selectors import calls_for, events_for, messages_for, resolve_refusal
 
 
@@ -93,9 +95,7 @@ def detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[s
         "events": list(events_for(ticket)),
         "photos": list(ticket.attachments.all()),
         "photo_form": _may(forms, "photo_form", can_work, PhotoForm),
-        "saved_replies": list(SavedReply.objects.only("pk", "title", "body"))
-        if can_work and not ticket.is_closed
-        else [],
+        "saved_replies": saved_replies() if can_work and not ticket.is_closed else [],
         "can_work": can_work,
         "reply_form": _may(forms, "reply_form", can_work and not ticket.is_closed, ReplyForm),
         "note_form": _may(forms, "note_form", can_note and not ticket.is_closed, NoteForm),
