@@ -1,5 +1,3 @@
-from functools import partial
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -44,11 +42,11 @@ def csrf_once(request: HttpRequest) -> dict[str, object]:
     One masked value for every form of one answer is as safe (the mask changes from answer to
     answer, which is what it is for). Lazy, as Django's: a page without a form sets no cookie.
     """
-    token = lazy(partial(_masked_token, request), str)
-    field = lazy(
-        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token()), SafeString
-    )
-    return {"csrf_token": token(), "csrf_input": field()}
+    return {"csrf_token": _lazy_token(request), "csrf_input": _lazy_input(request)}
+
+
+def _input(request: HttpRequest) -> SafeString:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _masked_token(request))
 
 
 def _masked_token(request: HttpRequest) -> str:
@@ -60,3 +58,8 @@ def _masked_token(request: HttpRequest) -> str:
         kept = (request.META.get("CSRF_COOKIE"), masked)
         request._helpdesk_csrf = kept  # type: ignore[attr-defined]
     return kept[1]
+
+
+# Made once: `lazy` builds a class each time it is called.
+_lazy_token = lazy(_masked_token, str)
+_lazy_input = lazy(_input, SafeString)

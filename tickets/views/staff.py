@@ -41,12 +41,25 @@ from tickets.views.refusals import WITH_PROFESSIONALS, explain
 QUEUE_PAGE_SIZE = 50
 
 
+def _with_what_pages_show() -> tuple[str, ...]:
+    """The question's columns but its search vector (no page shows it, and it is the widest),
+    all of its product's, and of the helper and of whoever passed it on only their names."""
+    product = Ticket._meta.get_field("product").related_model
+    return (
+        *(f.name for f in Ticket._meta.concrete_fields if f.name != "search"),
+        *(f"product__{f.name}" for f in product._meta.concrete_fields),
+        "assignee__full_name",
+        "escalated_by__full_name",
+    )
+
+
+PAGE_FIELDS = _with_what_pages_show()
+
+
 def ticket_or_404(request: HttpRequest, number: int, check: Callable[[Any, Ticket], bool]) -> Ticket:
     """The question with this number, if `check` lets the signed-in person at it; else 404."""
     ticket = get_object_or_404(
-        # Not the search vector: no page shows it, and it is the widest column of the row.
-        Ticket.objects.select_related("product", "assignee", "escalated_by").defer("search"),
-        number=number,
+        Ticket.objects.select_related("product", "assignee", "escalated_by").only(*PAGE_FIELDS), number=number
     )
     if not check(request.user, ticket):
         raise Http404
