@@ -201,19 +201,21 @@ if REDIS_URL:
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         },
-        # Which organisation a host belongs to (tenants/hosts.py): looked up before a schema is
-        # chosen, so its keys carry no schema.
-        "hosts": {
+        # What every process must see change at once (tenants/hosts.py, tickets/saved_replies.py):
+        # Redis, or nothing at all without it. Its keys carry no schema: a caller that needs one
+        # writes it into the key (the host is looked up before a schema is chosen).
+        "shared": {
             "BACKEND": "helpdesk.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hosts",
+            "KEY_PREFIX": "shared",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "hosts": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        # Without Redis each process would keep its own copy, which no other could tell to forget.
+        "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

@@ -1,13 +1,13 @@
 """Which organisation a host belongs to: asked first thing on every request, read through Redis.
 
 The answer is cached for active organisations only, for at most `HOST_CACHE_SECONDS`, under the
-host name in the `hosts` cache (no schema in its keys: the host is looked up before a schema is
+host name in the `shared` cache (no schema in its keys: the host is looked up before a schema is
 chosen). Every change to an organisation or a domain forgets its hosts at once and again when the
 change commits, so a closed organisation is closed on its next request and a new colour shows
 on the next page (docs/decisions.md #23). Code that changes an organisation with `.update()`
 instead of `save()` calls `organisation_forget` itself, as `tenants.services` does.
 
-Without Redis the `hosts` cache keeps nothing (each gunicorn worker would keep its own copy,
+Without Redis the `shared` cache keeps nothing (each gunicorn worker would keep its own copy,
 which nobody could tell to forget).
 """
 
@@ -22,12 +22,16 @@ from django.db.models.signals import post_delete, post_save
 from tenants.models import CareOrganisation, Domain
 
 HOST_CACHE_SECONDS = 60
-CACHE_ALIAS = "hosts"
+CACHE_ALIAS = "shared"
+
+
+def host_key(hostname: str) -> str:
+    return f"host:{hostname}"
 
 
 def organisation_for_host(hostname: str) -> CareOrganisation | None:
     cache = caches[CACHE_ALIAS]
-    organisation = cache.get(hostname)
+    organisation = cache.get(host_key(hostname))
     if organisation is not None:
         return organisation
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
@@ -35,7 +39,7 @@ def organisation_for_host(hostname: str) -> CareOrganisation | None:
         return None
     organisation = domain.tenant
     if organisation.status == CareOrganisation.Status.ACTIVE:
-        cache.set(hostname, organisation, HOST_CACHE_SECONDS)
+        cache.set(host_key(hostname), organisation, HOST_CACHE_SECONDS)
     return organisation
 
 
@@ -45,8 +49,9 @@ def hosts_forget(hostnames: list[str]) -> None:
     if not hostnames:
         return
     cache = caches[CACHE_ALIAS]
-    cache.delete_many(hostnames)
-    transaction.on_commit(lambda: cache.delete_many(hostnames))
+    keys = [host_key(hostname) for hostname in hostnames]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def organisation_forget(organisation: CareOrganisation) -> None:

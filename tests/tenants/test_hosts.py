@@ -32,7 +32,7 @@ def domain_queries(client, path: str = "/") -> tuple[int, list[str]]:
 
 
 def cached(hostname: str) -> object:
-    return caches[hosts.CACHE_ALIAS].get(hostname)
+    return caches[hosts.CACHE_ALIAS].get(hosts.host_key(hostname))
 
 
 def test_the_second_request_on_a_host_does_not_ask_the_database_whose_it_is(org_a):

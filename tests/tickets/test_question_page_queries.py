@@ -158,7 +158,7 @@ def test_manager_sees_a_claimed_question_in_as_few_queries(client_a, org_a, cast
 
 def test_search_path_is_set_once_on_the_page(client_a, org_a, cast):
     """One `SET search_path`, for the organisation: after the first request the host's
-    organisation comes from the `hosts` cache (tenants/hosts.py), with no query on public."""
+    organisation comes from the `shared` cache (tenants/hosts.py), with no query on public."""
     client = sign_in(client_a, org_a, cast["volunteer"])
     with tenant_context(org_a):
         ticket = question("claimed", cast["volunteer"], cast, size=LARGE)
