@@ -2,9 +2,10 @@
 shows them, and they change only when the operator changes the organisation's products or
 retires a product.
 
-The cache keys carry the organisation's schema (django-tenants' key function), so the choices
-are read and forgotten in that schema. Forgetting happens at once and again after the commit,
-so a page that read the old products in between does not keep them.
+They live in the `shared` cache: Redis, which every process sees change, or nothing without Redis
+(a copy per gunicorn worker could not be told to forget). The key names the organisation.
+Forgetting happens at once and again after the commit, so a page that read the old products in
+between does not keep them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
-from django_tenants.utils import schema_context
 
+CACHE_ALIAS = "shared"
 # Long enough that a busy organisation reads its products a few times an hour; short enough that
 # a change made outside the services (a data load) shows within minutes.
 SECONDS = 15 * 60
@@ -27,7 +28,7 @@ def _key(organisation: Any) -> str:
 
 def product_choices(organisation: Any) -> list[tuple[int, str]]:
     """(id, name) of the organisation's active products, by name, in the organisation's schema."""
-    key = _key(organisation)
+    cache, key = caches[CACHE_ALIAS], _key(organisation)
     choices = cache.get(key)
     if choices is None:
         choices = [(pk, name) for pk, name in organisation.active_products().values_list("pk", "name")]
@@ -37,12 +38,10 @@ def product_choices(organisation: Any) -> list[tuple[int, str]]:
 
 def product_choices_forget(organisations: Iterable[Any]) -> None:
     """The products of these organisations changed: their menus read them again."""
-    organisations = list(organisations)
+    keys = [_key(organisation) for organisation in organisations]
 
     def forget() -> None:
-        for organisation in organisations:
-            with schema_context(organisation.schema_name):
-                cache.delete(_key(organisation))
+        caches[CACHE_ALIAS].delete_many(keys)
 
     forget()
     transaction.on_commit(forget)
