@@ -13,11 +13,33 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+
+# What every process must see change at once (settings.CACHES): Redis, or Django's dummy cache
+# without it. Its keys carry no schema; a caller that needs one writes it into the key.
+SHARED = "shared"
+
+
+def shared_cache() -> BaseCache:
+    return caches[SHARED]
+
+
+def shared_forget(keys: list[str]) -> None:
+    """Drops `keys` from the shared cache now and again after the commit, so that a request that
+    read the old rows in between does not keep them."""
+    if not keys:
+        return
+    cache = shared_cache()
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from helpdesk.cache import shared_cache, shared_forget
 from tenants.models import CareOrganisation, Domain
 
 HOST_CACHE_SECONDS = 60
-CACHE_ALIAS = "shared"
 
 
 def host_key(hostname: str) -> str:
@@ -30,7 +28,7 @@ def host_key(hostname: str) -> str:
 
 
 def organisation_for_host(hostname: str) -> CareOrganisation | None:
-    cache = caches[CACHE_ALIAS]
+    cache = shared_cache()
     organisation = cache.get(host_key(hostname))
     if organisation is not None:
         return organisation
@@ -44,14 +42,8 @@ def organisation_for_host(hostname: str) -> CareOrganisation | None:
 
 
 def hosts_forget(hostnames: list[str]) -> None:
-    """Drops the cached answers for `hostnames` now and, so that no request reading the old row
-    before the commit puts it back for long, again after the commit."""
-    if not hostnames:
-        return
-    cache = caches[CACHE_ALIAS]
-    keys = [host_key(hostname) for hostname in hostnames]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    """Drops the cached answers for `hostnames`, now and after the commit."""
+    shared_forget([host_key(hostname) for hostname in hostnames])
 
 
 def organisation_forget(organisation: CareOrganisation) -> None:

@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import caches
-from django.db import transaction
+from helpdesk.cache import shared_cache, shared_forget
 
-CACHE_ALIAS = "shared"
 # Long enough that a busy organisation reads its products a few times an hour; short enough that
 # a change made outside the services (a data load) shows within minutes.
 SECONDS = 15 * 60
@@ -28,7 +26,7 @@ def _key(organisation: Any) -> str:
 
 def product_choices(organisation: Any) -> list[tuple[int, str]]:
     """(id, name) of the organisation's active products, by name, in the organisation's schema."""
-    cache, key = caches[CACHE_ALIAS], _key(organisation)
+    cache, key = shared_cache(), _key(organisation)
     choices = cache.get(key)
     if choices is None:
         choices = [(pk, name) for pk, name in organisation.active_products().values_list("pk", "name")]
@@ -38,10 +36,4 @@ def product_choices(organisation: Any) -> list[tuple[int, str]]:
 
 def product_choices_forget(organisations: Iterable[Any]) -> None:
     """The products of these organisations changed: their menus read them again."""
-    keys = [_key(organisation) for organisation in organisations]
-
-    def forget() -> None:
-        caches[CACHE_ALIAS].delete_many(keys)
-
-    forget()
-    transaction.on_commit(forget)
+    shared_forget([_key(organisation) for organisation in organisations])

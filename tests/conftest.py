@@ -174,7 +174,7 @@ def _no_throttle_counts_from_other_tests():
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         redis = client.get_client(write=True)
-        for pattern in ("*throttle:*", "*product-choices:*", "shared:*"):
+        for pattern in ("*throttle:*", "shared:*"):
             for key in redis.scan_iter(match=pattern, count=500):
                 redis.delete(key)
     else:

@@ -9,19 +9,18 @@ between does not keep it.
 
 from __future__ import annotations
 
-from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 
+from helpdesk.cache import shared_cache, shared_forget
 from tickets.models import SavedReply
 
-CACHE_ALIAS = "shared"
 # A change made outside the services (a data load) shows within this many seconds.
 SECONDS = 15 * 60
 
 
 def saved_replies() -> list[SavedReply]:
     """The saved replies, by title, with what a question page shows of them (id, title, text)."""
-    cache, key = caches[CACHE_ALIAS], _key()
+    cache, key = shared_cache(), _key()
     replies = cache.get(key)
     if replies is None:
         replies = list(SavedReply.objects.only("pk", "title", "body"))
@@ -30,9 +29,7 @@ def saved_replies() -> list[SavedReply]:
 
 
 def saved_replies_forget() -> None:
-    cache, key = caches[CACHE_ALIAS], _key()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    shared_forget([_key()])
 
 
 def _key() -> str:

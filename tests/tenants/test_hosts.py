@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from helpdesk.cache import shared_cache
 from tenants import hosts
 from tenants.models import CareOrganisation, Domain
 from tenants.services import (
@@ -32,7 +32,7 @@ def domain_queries(client, path: str = "/") -> tuple[int, list[str]]:
 
 
 def cached(hostname: str) -> object:
-    return caches[hosts.CACHE_ALIAS].get(hosts.host_key(hostname))
+    return shared_cache().get(hosts.host_key(hostname))
 
 
 def test_the_second_request_on_a_host_does_not_ask_the_database_whose_it_is(org_a):
